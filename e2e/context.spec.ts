@@ -1,0 +1,85 @@
+import { test, expect } from './support/fixtures';
+
+declare const Tracelet: typeof import('../src/index');
+declare const pageZone: unknown;
+
+test('children started in timers, promises, listeners and fetch callbacks get the right parent', async ({ page, site, receiver }) => {
+  await page.goto(`${site.origin}/e2e/fixtures/zone-bundle.html`);
+  await page.evaluate((endpoint) => {
+    const { tracer } = Tracelet.init({ serviceName: 'context-test', endpoint, batchDelay: 50 });
+    tracer.startActiveSpan('root', (root) => {
+      setTimeout(() => {
+        tracer.startActiveSpan('in-timer', (timer) => {
+          Promise.resolve().then(() => {
+            tracer.startSpan('in-promise').end();
+            timer.end();
+          });
+        });
+      }, 5);
+      document.getElementById('go')!.addEventListener('click', () => tracer.startSpan('in-listener').end(), { once: true });
+      fetch(location.href)
+        .then((response) => response.text())
+        .then(() => {
+          tracer.startSpan('in-fetch-callback').end();
+          root.end();
+        });
+    });
+    tracer.startSpan('outside').end();
+  }, receiver.url);
+  await page.click('#go');
+
+  const names = ['root', 'in-timer', 'in-promise', 'in-listener', 'in-fetch-callback', 'outside'];
+  await receiver.waitFor(() => names.every((name) => receiver.spans().some((s) => s.name === name)), 'six spans');
+  const span = Object.fromEntries(receiver.spans().map((s) => [s.name, s]));
+  expect(span['root'].parentSpanId).toBeUndefined();
+  expect(span['in-timer'].parentSpanId).toBe(span['root'].spanId);
+  expect(span['in-promise'].parentSpanId).toBe(span['in-timer'].spanId);
+  expect(span['in-listener'].parentSpanId).toBe(span['root'].spanId);
+  expect(span['in-fetch-callback'].parentSpanId).toBe(span['root'].spanId);
+  for (const name of names.slice(1, 5)) expect(span[name].traceId).toBe(span['root'].traceId);
+  expect(span['outside'].parentSpanId).toBeUndefined();
+  expect(span['outside'].traceId).not.toBe(span['root'].traceId);
+});
+
+test('a page that loaded zone.js itself keeps its Zone, and context still follows', async ({ page, site, receiver }) => {
+  await page.goto(`${site.origin}/e2e/fixtures/page-zone.html`);
+  expect(await page.evaluate(() => (globalThis as any).Zone === pageZone)).toBe(true);
+  await page.evaluate((endpoint) => {
+    const { tracer } = Tracelet.init({ serviceName: 'page-zone', endpoint, batchDelay: 50 });
+    tracer.startActiveSpan('root', (root) => setTimeout(() => { tracer.startSpan('child').end(); root.end(); }, 5));
+  }, receiver.url);
+  await receiver.waitFor(() => receiver.spans().length === 2, 'two spans');
+  const [child, root] = receiver.spans();
+  expect(child.parentSpanId).toBe(root.spanId);
+});
+
+test('the npm ES module build traces too', async ({ page, site, receiver }) => {
+  const ready = page.waitForEvent('console', (m) => m.text() === 'ready');
+  await page.addInitScript(() => addEventListener('tracelet-ready', () => console.log('ready')));
+  await page.goto(`${site.origin}/e2e/fixtures/esm.html`);
+  await ready;
+  await page.evaluate((endpoint) => {
+    const { tracer, flush } = Tracelet.init({ serviceName: 'esm', endpoint });
+    tracer.startActiveSpan('root', (root) => setTimeout(() => { tracer.startSpan('child').end(); root.end(); flush(); }, 5));
+  }, receiver.url);
+  await receiver.waitFor(() => receiver.spans().length === 2, 'two spans');
+  const [child, root] = receiver.spans();
+  expect(child.parentSpanId).toBe(root.spanId);
+  expect(root.resource['service.name']).toBe('esm');
+});
+
+test('a script tag with data attributes traces with no code', async ({ page, site, receiver }) => {
+  await page.goto(`${site.origin}/e2e/fixtures/script-tag.html`);
+  await page.evaluate(() => Tracelet.getTracelet()!.tracer.startSpan('manual').end());
+  await receiver.waitFor(() => receiver.spans().some((s) => s.name === 'manual'), 'the manual span');
+  const span = receiver.spans().find((s) => s.name === 'manual')!;
+  expect(span.resource).toMatchObject({
+    'service.name': 'fixture-web',
+    'service.version': '1.2.3',
+    'telemetry.sdk.name': 'tracelet',
+    'telemetry.sdk.language': 'webjs',
+  });
+  expect(span.resource['user_agent.original']).toContain('Chrome');
+  expect(span.resource['browser.brands']).toEqual(expect.arrayContaining([expect.stringContaining('Chromium')]));
+  expect(span.attributes['session.id']).toMatch(/^[0-9a-f]{32}$/);
+});

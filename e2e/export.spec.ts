@@ -1,0 +1,109 @@
+import { test, expect, hidePage } from './support/fixtures';
+import { startReceiver } from './support/receiver';
+import { startSite } from './support/site';
+
+declare const Tracelet: typeof import('../src/index');
+
+const QUOTA = 64 * 1024;
+
+/** Inits tracelet with a queue that holds everything until the page leaves, and ends `count` typical spans. */
+const queueSpans = (count: number) =>
+  ({ endpoint, count: n }: { endpoint: string; count: number }) => {
+    const { tracer } = Tracelet.init({ serviceName: 'export-test', endpoint, maxQueueSize: 5000, maxBatchSize: 5000, batchDelay: 600_000 });
+    for (let i = 0; i < n; i++) {
+      tracer
+        .startSpan('GET', { kind: 'client', attributes: { 'http.request.method': 'GET', 'url.full': `https://api.example.com/items/${i}`, 'http.response.status_code': 200, i } })
+        .end();
+    }
+  };
+
+const expectEveryRequestFits = (requests: { bytes: number; headers: Record<string, unknown> }[]) => {
+  for (const request of requests) {
+    expect(request.bytes).toBeLessThanOrEqual(QUOTA);
+    expect(request.headers['content-type']).toBe('application/json');
+    expect(request.headers['content-encoding']).toBe('gzip');
+  }
+};
+
+const distinctIndexes = (spans: { attributes: Record<string, unknown> }[]) => new Set(spans.map((s) => s.attributes.i)).size;
+
+test('3,000 spans pending when the page is hidden all arrive, in gzip requests of at most 64 KiB', async ({ page, site, receiver }) => {
+  await page.goto(`${site.origin}/e2e/fixtures/zone-bundle.html`);
+  await page.evaluate(queueSpans(3000), { endpoint: receiver.url, count: 3000 });
+  await hidePage(page);
+  await receiver.waitFor(() => distinctIndexes(receiver.spans()) === 3000, '3000 spans');
+  expect(receiver.requests.length).toBeGreaterThan(1);
+  expectEveryRequestFits(receiver.requests);
+  expect(receiver.rejected).toEqual([]);
+});
+
+test('3,000 spans pending when the page navigates away all arrive: what the quota cannot carry comes with the next page', async ({ page, site, receiver }) => {
+  await page.goto(`${site.origin}/e2e/fixtures/zone-bundle.html`);
+  await page.evaluate(queueSpans(3000), { endpoint: receiver.url, count: 3000 });
+  await page.goto(`${site.origin}/elsewhere`);
+  // At unload the keepalive quota carries what it can; the rest waits in localStorage.
+  await receiver.waitFor(() => receiver.requests.length > 0, 'the keepalive requests');
+  const sentAtUnload = receiver.requests.reduce((sum, r) => sum + r.bytes, 0);
+  expect(sentAtUnload).toBeLessThanOrEqual(QUOTA);
+  expect(distinctIndexes(receiver.spans())).toBeLessThan(3000);
+  // The next page of the same origin that runs tracelet sends it.
+  await page.goto(`${site.origin}/e2e/fixtures/zone-bundle.html`);
+  await page.evaluate((endpoint) => Tracelet.init({ serviceName: 'export-test', endpoint }), receiver.url);
+  await receiver.waitFor(() => distinctIndexes(receiver.spans()) === 3000, '3000 spans');
+  expectEveryRequestFits(receiver.requests);
+  expect(new Set(receiver.spans().map((s) => s.resource['service.name']))).toEqual(new Set(['export-test']));
+});
+
+test('a collector answering 503 with Retry-After is retried and nothing is lost', async ({ page }) => {
+  const receiver = await startReceiver((n) => (n <= 2 ? { status: 503, headers: { 'Retry-After': '1' } } : { status: 200 }));
+  const site = await startSite();
+  try {
+    await page.goto(`${site.origin}/e2e/fixtures/zone-bundle.html`);
+    const started = Date.now();
+    await page.evaluate((endpoint) => {
+      const tracelet = Tracelet.init({ serviceName: 'retry-test', endpoint, batchDelay: 10 });
+      for (let i = 0; i < 20; i++) tracelet.tracer.startSpan('work', { attributes: { i } }).end();
+      // New spans keep being accepted while the first batch waits for its retry.
+      setTimeout(() => tracelet.tracer.startSpan('later', { attributes: { i: 20 } }).end(), 50);
+      return tracelet.flush();
+    }, receiver.url);
+    // flush() resolved, so everything has been delivered.
+    expect(distinctIndexes(receiver.spans())).toBe(21);
+    expect(receiver.attempts()).toBeGreaterThanOrEqual(3);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+  } finally {
+    await site.close();
+    await receiver.close();
+  }
+});
+
+test('the dropped-span count leaves with the next request', async ({ page, site, receiver }) => {
+  await page.goto(`${site.origin}/e2e/fixtures/zone-bundle.html`);
+  await page.evaluate((endpoint) => {
+    const tracelet = Tracelet.init({ serviceName: 'drops', endpoint, maxQueueSize: 10, batchDelay: 600_000, maxBatchSize: 100 });
+    for (let i = 0; i < 15; i++) tracelet.tracer.startSpan('s', { attributes: { i } }).end();
+    return tracelet.flush();
+  }, receiver.url);
+  expect(receiver.spans()).toHaveLength(10);
+  const scope = receiver.requests[0].body.resourceSpans[0].scopeSpans.find((ss: any) => ss.scope.name === 'tracelet').scope;
+  expect(scope.attributes).toEqual([{ key: 'tracelet.dropped.queue_full', value: { intValue: '5' } }]);
+});
+
+test('a malformed traceparent yields a fresh trace', async ({ page, site, receiver }) => {
+  await page.goto(`${site.origin}/e2e/fixtures/zone-bundle.html`);
+  const result = await page.evaluate((endpoint) => {
+    const tracelet = Tracelet.init({ serviceName: 'parse', endpoint });
+    const bad = Tracelet.extractTraceContext('00-ZZZ-not-a-traceparent');
+    const good = Tracelet.extractTraceContext('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
+    tracelet.tracer.startSpan('from-bad', { parent: bad }).end();
+    tracelet.tracer.startSpan('from-good', { parent: good }).end();
+    return tracelet.flush().then(() => bad === undefined);
+  }, receiver.url);
+  expect(result).toBe(true);
+  const span = Object.fromEntries(receiver.spans().map((s) => [s.name, s]));
+  expect(span['from-bad'].parentSpanId).toBeUndefined();
+  expect(span['from-bad'].traceId).toMatch(/^[0-9a-f]{32}$/);
+  expect(span['from-bad'].traceId).not.toBe('0af7651916cd43dd8448eb211c80319c');
+  expect(span['from-good'].traceId).toBe('0af7651916cd43dd8448eb211c80319c');
+  expect(span['from-good'].parentSpanId).toBe('b7ad6b7169203331');
+});

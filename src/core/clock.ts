@@ -1,0 +1,38 @@
+/**
+ * Wall-clock time for spans, in milliseconds since the epoch with sub-millisecond precision.
+ *
+ * `performance.timeOrigin + performance.now()` is precise, but browsers on some platforms stop the monotonic clock
+ * while the machine sleeps, so after a sleep it lags the wall clock by the sleep's length and every span would be
+ * dated in the past. Each reading is checked against `Date.now()`; past
+ * {@link MAX_DRIFT_MS} of disagreement the origin is moved so that times follow the wall clock again.
+ */
+
+/** How far the monotonic clock may disagree with `Date.now()` before we trust the wall clock (ms). */
+const MAX_DRIFT_MS = 1000;
+
+let origin: number | undefined;
+
+/** Epoch milliseconds for a `performance.now()`-style timestamp (`event.timeStamp`, resource timing entries). */
+export const toEpochMs = (highRes: number): number =>
+  (origin ??= performance.timeOrigin || Date.now() - performance.now()) + highRes;
+
+/** The current time in epoch milliseconds, sub-millisecond precise. */
+export const now = (): number => {
+  const highRes = performance.now();
+  const wall = Date.now();
+  const time = toEpochMs(highRes);
+  if (Math.abs(time - wall) < MAX_DRIFT_MS) return time;
+  origin = wall - highRes;
+  return wall;
+};
+
+/** Epoch milliseconds as the decimal nanosecond string OTLP wants (a float64 cannot hold epoch nanoseconds). */
+export const toNanos = (ms: number): string => {
+  let whole = Math.floor(ms);
+  let fraction = Math.round((ms - whole) * 1e6);
+  if (fraction >= 1e6) {
+    whole += 1;
+    fraction -= 1e6;
+  }
+  return whole > 0 ? whole + String(fraction).padStart(6, '0') : String(fraction);
+};

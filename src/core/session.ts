@@ -1,0 +1,59 @@
+import { newTraceId } from './ids';
+
+/**
+ * `session.id`: one id for a visit, kept across page loads of the same origin and across tabs, and replaced
+ * after `timeout` ms without a span (or after `maxLifetime`). It lives in localStorage; where storage is
+ * unavailable (privacy modes, sandboxed frames) the id lasts as long as the page.
+ *
+ * Storage is touched at most every few seconds, not on every span, because localStorage is synchronous.
+ */
+
+const STORAGE_KEY = 'tracelet.session';
+const WRITE_EVERY_MS = 5000;
+
+interface Session {
+  id: string;
+  started: number;
+  lastSeen: number;
+}
+
+const read = (): Session | undefined => {
+  try {
+    const [id, started, lastSeen] = (localStorage.getItem(STORAGE_KEY) ?? '').split('.');
+    return id ? { id, started: +started, lastSeen: +lastSeen } : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const write = (session: Session): void => {
+  try {
+    localStorage.setItem(STORAGE_KEY, `${session.id}.${session.started}.${session.lastSeen}`);
+  } catch {
+    // Storage full or forbidden: the session lasts for this page only.
+  }
+};
+
+/** Returns a function giving the current session id, renewing the session when it has expired. */
+export const createSession = (timeout: number, maxLifetime: number): (() => string) => {
+  let session: Session | undefined;
+  let written = 0;
+  const isLive = (s: Session | undefined, time: number): s is Session =>
+    !!s && time - s.lastSeen < timeout && time - s.started < maxLifetime;
+
+  return () => {
+    const time = Date.now();
+    if (!isLive(session, time)) {
+      // Another tab may have kept the visit alive, or started a new one.
+      const stored = read();
+      session = isLive(stored, time) ? stored : { id: newTraceId(), started: time, lastSeen: time };
+      written = 0;
+    }
+    session.lastSeen = time;
+    if (time - written >= WRITE_EVERY_MS) {
+      written = time;
+      write(session);
+    }
+    return session.id;
+  };
+};

@@ -1,0 +1,117 @@
+import type { Attributes, Link, Span, SpanContext, SpanKind, SpanStatusCode } from '../types';
+import { type AttributeSet, type SpanLimits, newAttributeSet, setAttribute, setAttributes } from './attributes';
+import { now } from './clock';
+
+/** An event recorded on a span. */
+export interface SpanEvent {
+  name: string;
+  time: number;
+  attributes: AttributeSet;
+}
+
+/** A link as stored on a span. */
+export interface SpanLink {
+  context: SpanContext;
+  attributes: AttributeSet;
+}
+
+/** What a span needs from the tracer that made it. */
+export interface SpanOwner {
+  limits: SpanLimits;
+  /** Called once when a sampled span ends. */
+  onEnd(span: RecordedSpan): void;
+}
+
+/**
+ * A span as it is recorded and exported. Properties starting with `_` are private and mangled in the bundles;
+ * {@link Span} is the public face.
+ */
+export class RecordedSpan implements Span {
+  _attributes = newAttributeSet();
+  _events: SpanEvent[] = [];
+  _droppedEvents = 0;
+  _links: SpanLink[] = [];
+  _droppedLinks = 0;
+  _status: SpanStatusCode = 'unset';
+  _message?: string;
+  _end?: number;
+
+  constructor(
+    public name: string,
+    readonly context: SpanContext,
+    readonly _kind: SpanKind,
+    readonly _parentId: string | undefined,
+    readonly _start: number,
+    /** The instrumentation scope the span is exported under, such as `tracelet/fetch`. */
+    readonly _scope: string,
+    /** Whether the span records anything: false for spans the sampler dropped, and once ended. */
+    public _recording: boolean,
+    readonly _owner: SpanOwner,
+  ) {}
+
+  isRecording(): boolean {
+    return this._recording;
+  }
+
+  setAttribute(key: string, value: unknown): this {
+    if (this._recording) setAttribute(this._attributes, key, value, this._owner.limits);
+    return this;
+  }
+
+  setAttributes(attributes: Attributes): this {
+    if (this._recording) setAttributes(this._attributes, attributes, this._owner.limits);
+    return this;
+  }
+
+  addEvent(name: string, attributes?: Attributes, time?: number): this {
+    if (!this._recording) return this;
+    const limits = this._owner.limits;
+    if (this._events.length >= limits.eventCount) this._droppedEvents++;
+    else this._events.push({ name, time: time ?? now(), attributes: setAttributes(newAttributeSet(), attributes, limits) });
+    return this;
+  }
+
+  addLink(link: Link): this {
+    if (!this._recording) return this;
+    const limits = this._owner.limits;
+    if (this._links.length >= limits.linkCount) this._droppedLinks++;
+    else this._links.push({ context: link.context, attributes: setAttributes(newAttributeSet(), link.attributes, limits) });
+    return this;
+  }
+
+  setStatus(code: SpanStatusCode, message?: string): this {
+    // OpenTelemetry: `ok` is final, and `unset` never overrides a status already set.
+    if (this._recording && this._status !== 'ok' && code !== 'unset') {
+      this._status = code;
+      this._message = code === 'error' ? message : undefined;
+    }
+    return this;
+  }
+
+  updateName(name: string): this {
+    if (this._recording) this.name = name;
+    return this;
+  }
+
+  recordException(exception: unknown, time?: number): this {
+    const error = (exception ?? {}) as { name?: unknown; message?: unknown; stack?: unknown; constructor?: { name?: string } };
+    const isString = typeof exception === 'string';
+    return this.addEvent(
+      'exception',
+      {
+        'exception.type': isString ? undefined : String(error.name || error.constructor?.name || typeof exception),
+        'exception.message': isString ? exception : error.message === undefined ? String(exception) : String(error.message),
+        'exception.stacktrace': typeof error.stack === 'string' ? error.stack : undefined,
+      },
+      time,
+    );
+  }
+
+  end(time?: number): void {
+    if (!this._recording) return;
+    this._recording = false;
+    // The clock may have been re-anchored since the start (see clock.ts); a span never ends before it began.
+    this._end = Math.max(time ?? now(), this._start);
+    this._owner.onEnd(this);
+  }
+}

@@ -1,0 +1,71 @@
+import type { Span, SpanContext, SpanOptions, Tracer } from '../types';
+import type { SpanLimits } from './attributes';
+import { now } from './clock';
+import { activeSpan, withSpan } from './context';
+import { newSpanId, newTraceId } from './ids';
+import { isSampled } from './sampler';
+import { RecordedSpan } from './span';
+
+/** What a tracer is made of: see `init()` for where each part comes from. */
+export interface TracerConfig {
+  /** Probability, 0 to 1, that a new trace is recorded. */
+  sampleRate: number;
+  limits: SpanLimits;
+  /** Receives every sampled span as it ends. */
+  onEnd(span: RecordedSpan): void;
+  /** Attributes stamped on every recorded span as it starts, such as `session.id`. */
+  startAttributes?(): Record<string, string | undefined>;
+  /**
+   * The parent for a span started when no span is active, if any. Interactions use it to adopt work that the
+   * Zone lost track of, such as a request started after a native `await`.
+   */
+  fallbackParent?(): Span | undefined;
+}
+
+/** A tracer plus what instrumentations need beyond the public API. */
+export interface InternalTracer extends Tracer {
+  /** Starts a span exported under the instrumentation scope `scope`. */
+  startScopedSpan(scope: string, name: string, options?: SpanOptions): RecordedSpan;
+}
+
+const contextOf = (parent: Span | SpanContext | null | undefined): SpanContext | undefined =>
+  parent ? ((parent as Span).context ?? (parent as SpanContext)) : undefined;
+
+/** Creates a tracer. Spans it starts are handed to `config.onEnd` when they end. */
+export const createTracer = (config: TracerConfig): InternalTracer => {
+  const startScopedSpan = (scope: string, name: string, options: SpanOptions = {}): RecordedSpan => {
+    const parent = contextOf(options.parent === undefined ? activeSpan() ?? config.fallbackParent?.() : options.parent);
+    const traceId = parent ? parent.traceId : newTraceId();
+    const sampled = isSampled(traceId, parent, config.sampleRate);
+    const span = new RecordedSpan(
+      String(name),
+      { traceId, spanId: newSpanId(), traceFlags: sampled ? 1 : 0, traceState: parent?.traceState },
+      options.kind ?? 'internal',
+      parent?.spanId,
+      options.startTime ?? now(),
+      scope,
+      sampled,
+      config,
+    );
+    if (sampled) {
+      span.setAttributes(config.startAttributes?.() ?? {});
+      if (options.attributes) span.setAttributes(options.attributes);
+      if (options.links) for (const link of options.links) span.addLink(link);
+    }
+    return span;
+  };
+
+  const startActiveSpan = <T>(name: string, optionsOrFn: SpanOptions | ((span: Span) => T), maybeFn?: (span: Span) => T): T => {
+    const fn = (maybeFn ?? optionsOrFn) as (span: Span) => T;
+    const span = startScopedSpan('tracelet', name, maybeFn ? (optionsOrFn as SpanOptions) : undefined);
+    return withSpan(span, () => fn(span));
+  };
+
+  return {
+    startScopedSpan,
+    startSpan: (name, options) => startScopedSpan('tracelet', name, options),
+    startActiveSpan,
+    activeSpan,
+    withSpan,
+  };
+};

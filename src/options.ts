@@ -1,0 +1,66 @@
+import type { Attributes } from './types';
+import type { SpanLimits } from './core/attributes';
+
+/** A URL pattern: a string matches URLs that start with it; a RegExp is tested against the whole URL. */
+export type UrlPattern = string | RegExp;
+
+/** Options for {@link init}. Only `serviceName` is required; every other option has the default shown. */
+export interface TraceletOptions {
+  /** `service.name` of the page's resource, such as `'shop-web'`. Required. */
+  serviceName: string;
+  /** `service.version` of the resource, such as your release or commit. Default: none. */
+  serviceVersion?: string;
+  /** `deployment.environment.name` of the resource, such as `'production'`. Default: none. */
+  environment?: string;
+  /** More resource attributes; they win over the ones tracelet sets. Default: none. */
+  resource?: Attributes;
+  /**
+   * The OTLP/HTTP traces URL of your collector, such as `'https://otel.example.com/v1/traces'`. Without it spans
+   * are recorded but not sent anywhere. Default: none.
+   */
+  endpoint?: string;
+  /**
+   * Extra headers for the collector, such as an API key. Any header makes a cross-origin export request need a
+   * CORS preflight, as `Content-Encoding` already does. Default: none.
+   */
+  headers?: Record<string, string>;
+  /** `'gzip'` (fflate, synchronous) or `'none'`. Default `'gzip'`. */
+  compression?: 'gzip' | 'none';
+  /**
+   * Other origins that may receive `traceparent`/`tracestate` (the page's own origin always does). Each server
+   * listed must allow those headers in CORS. Default: none.
+   */
+  propagateTo?: UrlPattern[];
+  /** Requests to these URLs are not traced. The collector endpoint is never traced. Default: none. */
+  ignoreUrls?: UrlPattern[];
+  /** Probability, 0 to 1, that a new trace is recorded; traces continued from a parent follow its decision. Default 1. */
+  sampleRate?: number;
+  /** Most ended spans waiting to be sent; past it new spans are dropped and counted. Default 2048. */
+  maxQueueSize?: number;
+  /** Most spans in one export request (fewer when 64 KiB on the wire is reached first). Default 256. */
+  maxBatchSize?: number;
+  /** Longest wait, in ms, before queued spans are sent while the page is visible. Default 2000. */
+  batchDelay?: number;
+  /** Per-span limits. Defaults: 128 attributes, 4096 characters per value, 128 events, 128 links. */
+  limits?: Partial<SpanLimits>;
+  /** A session ends after this many ms without a span. Default 1_800_000 (30 minutes). */
+  sessionTimeout?: number;
+  /** A session ends this many ms after it began, whatever the activity. Default 14_400_000 (4 hours). */
+  sessionMaxLifetime?: number;
+}
+
+type Defaulted = 'compression' | 'sampleRate' | 'maxQueueSize' | 'maxBatchSize' | 'batchDelay' | 'sessionTimeout' | 'sessionMaxLifetime';
+
+/** Options after defaults are applied. */
+export type ResolvedOptions = TraceletOptions & Required<Pick<TraceletOptions, Defaulted>>;
+
+/** Defaults for every optional setting of {@link TraceletOptions}. */
+export const DEFAULTS: Required<Pick<TraceletOptions, Defaulted>> = {
+  compression: 'gzip',
+  sampleRate: 1,
+  maxQueueSize: 2048,
+  maxBatchSize: 256,
+  batchDelay: 2000,
+  sessionTimeout: 30 * 60 * 1000,
+  sessionMaxLifetime: 4 * 60 * 60 * 1000,
+};
