@@ -7,22 +7,82 @@ import typescript from '@rollup/plugin-typescript';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
-const ts = () =>
-  typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts'], compilerOptions: { noEmit: false, declaration: false, outDir: 'dist', allowJs: false } });
+// The script-tag bundles keep ES2021's `??=` and `||=`, which every browser README.md lists has (Chrome 85,
+// Firefox 79, Safari 14), rather than their longer ES2020 rewrite. (ES2022 would turn the span's constructor
+// parameters into class field declarations, which is longer.) Still no native async/await: tracelet writes none.
+const ts = (target) =>
+  typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts'], compilerOptions: { noEmit: false, declaration: false, outDir: 'dist', allowJs: false, removeComments: true, ...(target && { target }) } });
 
 // `__VERSION__` becomes the package version in every build.
 const version_ = () => replace({ preventAssignment: true, values: { __VERSION__: JSON.stringify(version) } });
 
 const minify = () =>
   terser({
-    ecma: 2020,
+    ecma: 2021,
     module: false,
-    compress: { passes: 2, pure_getters: true },
+    compress: { passes: 3, pure_getters: true },
     // Every property starting with `_` is private to tracelet and spelled out nowhere else, so it can be renamed:
     // this is where most of the bytes of a class-heavy bundle go (web-vitals and preact do the same).
-    mangle: { properties: { regex: /^_/ } },
+    // Quoted names are kept, for the few `_` properties that belong to others (zone.js's `task['_zone']`).
+    mangle: { properties: { regex: /^_/, keep_quoted: true } },
     format: { comments: false },
   });
+
+// tracelet calls fflate's gzipSync with no options, and the web-vitals functions with none either, so the code
+// those libraries run only for options is dead in our bundles. Each option read below becomes `undefined` (or
+// `false`), and terser drops the branches behind it: the soft-navigation tracking of web-vitals, and
+// fflate's dictionary, level, file name and streaming-state handling, about 850 bytes gzip in all. A pattern that no longer matches (a
+// new version of a library), or our code passing one of these options, fails the build rather than shipping
+// something else.
+const DEAD_OPTIONS = [
+  { file: /\/fflate\/esm\//, pattern: /\b(?:opt|o)\.(?:dictionary|level|mem|mtime|filename)\b/g, by: 'undefined' },
+  // gzipSync, the only fflate function tracelet calls (CALLERS), deflates in one go: fflate's streaming state
+  // `st` is then always `{ l: 1 }` (last block, nothing carried over), its other fields read as undefined, and
+  // the code that saves them for a next chunk is dead.
+  { file: /\/fflate\/esm\//, pattern: /\bst\.[zphiw] \|\| (?=dat\.length|new u16|0\b)/g, by: '' },
+  { file: /\/fflate\/esm\//, pattern: /\(st\.r \|\| 0\) & 7/g, by: '0' },
+  { file: /\/fflate\/esm\//, pattern: /if \(pos\)\s*w\[0\] = st\.r >> 3;/g, by: '' },
+  { file: /\/fflate\/esm\//, pattern: /\blst = st\.l;|\(st\.l \? /g, by: (m) => m.replace('st.l', '1') },
+  // A probe of TextDecoder's streaming, for decompression, which tracelet never does.
+  { file: /\/fflate\/esm\//, pattern: /try \{\s*td\.decode\(et, \{ stream: true \}\);\s*tds = 1;\s*\}\s*catch \(e\) \{ \}/g, by: '' },
+  { file: /\/web-vitals\/dist\//, pattern: /\b\w+\.reportAllChanges\b/g, by: 'void 0' },
+  {
+    file: /\/web-vitals\/dist\//,
+    pattern: /globalThis\.PerformanceObserver\?\.supportedEntryTypes\?\.includes\("soft-navigation"\)&&[^,]*?\.reportSoftNavs/g,
+    by: '!1',
+  },
+  // With soft navigations off (above), no observer asks for `soft-navigation` or `interaction-contentful-paint`
+  // entries, so the branches for them never run.
+  { file: /\/web-vitals\/dist\//, pattern: /"(?:soft-navigation|interaction-contentful-paint)"===\w+\.entryType/g, by: '!1' },
+  { file: /\/web-vitals\/dist\//, pattern: /"soft-navigation"!==\w+\.entryType/g, by: '!0' },
+];
+// Where our code calls those libraries, and what it must not say for the above to hold.
+const CALLERS = [
+  // gzipSync with no options, and nothing else from fflate (its streaming API needs the state removed above).
+  { file: /\/src\/export\/compress\.ts$/, mustNot: /gzipSync\([^)]*,|import\s*\{(?!\s*gzipSync\s*\})[^}]*\}\s*from\s*['"]fflate/ },
+  { file: /\/src\/instrumentation\/web-vitals\.ts$/, mustNot: /reportAllChanges|reportSoftNavs/ },
+];
+const deadOptions = () => ({
+  name: 'dead-options',
+  transform(code, id) {
+    for (const { file, mustNot } of CALLERS) {
+      if (file.test(id) && mustNot.test(code)) this.error(`${id} passes an option that rollup.config.mjs (DEAD_OPTIONS) removes`);
+    }
+    const rules = DEAD_OPTIONS.filter(({ file }) => file.test(id));
+    if (!rules.length) return null;
+    const out = new MagicString(code);
+    for (const { pattern, by } of rules) {
+      const matches = [...code.matchAll(pattern)];
+      if (!matches.length) this.error(`DEAD_OPTIONS: ${pattern} no longer matches ${id}`);
+      for (const m of matches) {
+        const text = typeof by === 'function' ? by(m[0]) : by;
+        if (text) out.overwrite(m.index, m.index + m[0].length, text);
+        else out.remove(m.index, m.index + m[0].length);
+      }
+    }
+    return { code: out.toString(), map: out.generateMap({ hires: true }) };
+  },
+});
 
 // zone.js's own minified bundle goes in front of ours as it ships, after our minification: zone.js has `_`
 // properties of its own that the property mangling above must not touch.
@@ -37,7 +97,7 @@ const prependZone = () => ({
 
 const iife = (file, withZone) => ({
   input: 'src/script-tag.ts',
-  plugins: [version_(), nodeResolve({ browser: true }), ts()],
+  plugins: [version_(), nodeResolve({ browser: true }), ts('ES2021'), deadOptions()],
   output: {
     file,
     format: 'iife',

@@ -6,7 +6,8 @@ declare const pageZone: unknown;
 test('children started in timers, promises, listeners and fetch callbacks get the right parent', async ({ page, site, receiver }) => {
   await page.goto(`${site.origin}/e2e/fixtures/zone-bundle.html`);
   await page.evaluate((endpoint) => {
-    const { tracer } = Tracelet.init({ serviceName: 'context-test', endpoint, batchDelay: 50 });
+    // Interactions off: with them on, the click would start a trace of its own and own its listeners' work.
+    const { tracer } = Tracelet.init({ serviceName: 'context-test', endpoint, batchDelay: 50, instrumentations: { interactions: false } });
     tracer.startActiveSpan('root', (root) => {
       setTimeout(() => {
         tracer.startActiveSpan('in-timer', (timer) => {
@@ -48,8 +49,9 @@ test('a page that loaded zone.js itself keeps its Zone, and context still follow
     const { tracer } = Tracelet.init({ serviceName: 'page-zone', endpoint, batchDelay: 50 });
     tracer.startActiveSpan('root', (root) => setTimeout(() => { tracer.startSpan('child').end(); root.end(); }, 5));
   }, receiver.url);
-  await receiver.waitFor(() => receiver.spans().length === 2, 'two spans');
-  const [child, root] = receiver.spans();
+  const manual = () => receiver.spans().filter((s) => s.scope === 'tracelet');
+  await receiver.waitFor(() => manual().length === 2, 'two spans');
+  const [child, root] = manual();
   expect(child.parentSpanId).toBe(root.spanId);
 });
 
@@ -62,8 +64,9 @@ test('the npm ES module build traces too', async ({ page, site, receiver }) => {
     const { tracer, flush } = Tracelet.init({ serviceName: 'esm', endpoint });
     tracer.startActiveSpan('root', (root) => setTimeout(() => { tracer.startSpan('child').end(); root.end(); flush(); }, 5));
   }, receiver.url);
-  await receiver.waitFor(() => receiver.spans().length === 2, 'two spans');
-  const [child, root] = receiver.spans();
+  const manual = () => receiver.spans().filter((s) => s.scope === 'tracelet');
+  await receiver.waitFor(() => manual().length === 2, 'two spans');
+  const [child, root] = manual();
   expect(child.parentSpanId).toBe(root.spanId);
   expect(root.resource['service.name']).toBe('esm');
 });
@@ -82,4 +85,50 @@ test('a script tag with data attributes traces with no code', async ({ page, sit
   expect(span.resource['user_agent.original']).toContain('Chrome');
   expect(span.resource['browser.brands']).toEqual(expect.arrayContaining([expect.stringContaining('Chromium')]));
   expect(span.attributes['session.id']).toMatch(/^[0-9a-f]{32}$/);
+});
+
+test('without zone.js, manual spans keep synchronous context, and a click still adopts its requests', async ({ page, site, receiver }) => {
+  await page.goto(`${site.origin}/e2e/fixtures/no-zone.html`);
+  expect(await page.evaluate(() => typeof (globalThis as any).Zone)).toBe('undefined');
+  await page.evaluate((endpoint) => {
+    const { tracer } = Tracelet.init({ serviceName: 'no-zone', endpoint, batchDelay: 50 });
+    tracer.startActiveSpan('root', (root) => {
+      tracer.startSpan('sync-child').end();
+      setTimeout(() => {
+        tracer.startSpan('timer-child').end();
+        root.end();
+      }, 5);
+    });
+  }, receiver.url);
+  await page.click('#go');
+  await receiver.waitFor(() => ['sync-child', 'timer-child', 'click', 'GET'].every((n) => receiver.spans().some((s) => s.name === n)), 'four spans');
+  const span = Object.fromEntries(receiver.spans().map((s) => [s.name, s]));
+  expect(span['sync-child'].parentSpanId).toBe(span['root'].spanId);
+  // What is lost without zone.js: a timer callback does not see the active span.
+  expect(span['timer-child'].parentSpanId).toBeUndefined();
+  // The request started while the click was open joins it.
+  expect(span['GET'].parentSpanId).toBe(span['click'].spanId);
+});
+
+test('session.id lasts across page loads of one visit, and a new visit gets a new one', async ({ page, browser, site, receiver }) => {
+  const spanOnNewPage = async (p: import('@playwright/test').Page, name: string) => {
+    await p.goto(`${site.origin}/e2e/fixtures/zone-bundle.html`);
+    await p.evaluate(
+      ({ endpoint, name }) => {
+        const tracelet = Tracelet.init({ serviceName: 'session', endpoint, instrumentations: { pageLoad: false, webVitals: false } });
+        tracelet.tracer.startSpan(name).end();
+        return tracelet.flush();
+      },
+      { endpoint: receiver.url, name },
+    );
+  };
+  await spanOnNewPage(page, 'first');
+  await spanOnNewPage(page, 'second');
+  const other = await browser.newPage();
+  await spanOnNewPage(other, 'other-visit');
+  await other.close();
+  const session = (name: string) => receiver.spans().find((s) => s.name === name)!.attributes['session.id'];
+  expect(session('first')).toMatch(/^[0-9a-f]{32}$/);
+  expect(session('second')).toBe(session('first'));
+  expect(session('other-visit')).not.toBe(session('first'));
 });

@@ -1,7 +1,23 @@
-export { init, getTracelet } from './init';
+import { initWith, type Tracelet } from './init';
+import type { TraceletOptions } from './options';
+import { ALL_INSTRUMENTATIONS } from './instrumentations';
+
+/**
+ * Starts tracing the page with every instrumentation (each can be switched off or configured through
+ * `options.instrumentations`). Call it once, as early as you can; later calls return the running instance and
+ * warn. It never throws: bad options are reported on the console and replaced by their defaults.
+ *
+ * @example
+ * const tracelet = init({ serviceName: 'shop-web', endpoint: 'https://otel.example.com/v1/traces' });
+ * tracelet.tracer.startActiveSpan('checkout', (span) => { ...; span.end(); });
+ */
+export const init = (options: TraceletOptions): Tracelet => initWith(options, ALL_INSTRUMENTATIONS);
+
+export { initWith, getTracelet } from './init';
 export type { Tracelet } from './init';
-export type { TraceletOptions, UrlPattern } from './options';
+export type { InstrumentationName, TraceletOptions, UrlPattern } from './options';
 export type { SpanLimits } from './core/attributes';
+export type { Instrumentation, InstrumentationContext } from './lib/instrumentation';
 export type {
   AttributeValue,
   Attributes,
@@ -14,3 +30,11 @@ export type {
   Tracer,
 } from './types';
 export { parseTraceParent as extractTraceContext, formatTraceParent } from './core/propagation';
+export { instrumentErrors } from './instrumentation/errors';
+export { instrumentFetch } from './instrumentation/fetch';
+export { instrumentInteractions } from './instrumentation/interactions';
+export { instrumentLongTasks } from './instrumentation/long-tasks';
+export { instrumentNavigation } from './instrumentation/navigation';
+export { instrumentPageLoad } from './instrumentation/page-load';
+export { instrumentWebVitals } from './instrumentation/web-vitals';
+export { instrumentXhr } from './instrumentation/xhr';

@@ -1,10 +1,13 @@
 import type { Tracer } from './types';
 import { DEFAULTS, type ResolvedOptions, type TraceletOptions } from './options';
 import { DEFAULT_LIMITS } from './core/attributes';
-import { createResource } from './core/resource';
 import { createSession } from './core/session';
 import { createTracer } from './core/tracer';
-import { createExporter } from './export/exporter';
+import { warn } from './core/warn';
+import { type ExporterConfig, createExporter } from './export/exporter';
+import type { Instrumentation } from './lib/instrumentation';
+import { adoptingSpan } from './lib/idle-span';
+import { timingsSettled } from './lib/resource-timing';
 
 /** A running tracelet: its tracer, and the controls of its export. */
 export interface Tracelet {
@@ -18,60 +21,53 @@ export interface Tracelet {
 
 let current: Tracelet | undefined;
 
-const warn = (message: string) => console.warn(`tracelet: ${message}`);
-
 /**
- * Starts tracing the page. Call it once, as early as you can; later calls return the running instance and
- * warn. It never throws: bad options are reported on the console and replaced by their defaults.
+ * Starts tracing the page with the instrumentations given, by name: what {@link init} does with all of them.
+ * Import this and only the instrumentations you want, and your bundler leaves the others out.
  *
  * @example
- * const tracelet = init({ serviceName: 'shop-web', endpoint: 'https://otel.example.com/v1/traces' });
- * tracelet.tracer.startActiveSpan('checkout', (span) => { ...; span.end(); });
+ * import { initWith, instrumentFetch } from 'tracelet';
+ * initWith({ serviceName: 'shop-web', endpoint: '/v1/traces' }, { fetch: instrumentFetch });
  */
-export const init = (options: TraceletOptions): Tracelet => {
+export const initWith = (options: TraceletOptions, instrumentations: Partial<Record<string, Instrumentation<any>>>): Tracelet => {
   if (current) {
-    warn('init() was already called; returning the running instance. Call shutdown() first to start anew.');
+    warn('already running; call shutdown() first.');
     return current;
   }
   // Options set to undefined keep their defaults, as a script tag without an attribute does.
-  const set: Record<string, unknown> = { ...DEFAULTS };
-  for (const [key, value] of Object.entries(options ?? {})) if (value !== undefined) set[key] = value;
-  const o = set as unknown as ResolvedOptions;
-  if (typeof o.serviceName !== 'string' || !o.serviceName) {
-    warn('init() needs a serviceName, such as init({ serviceName: "shop-web", ... }); using "unknown_service".');
-    o.serviceName = 'unknown_service';
-  }
-  if (!(o.sampleRate >= 0 && o.sampleRate <= 1)) {
-    warn(`sampleRate must be a number from 0 to 1, not ${String(o.sampleRate)}; using 1.`);
-    o.sampleRate = 1;
-  }
-  if (!o.endpoint) warn('no endpoint is set, so spans are not sent anywhere. Set endpoint to your OTLP/HTTP traces URL.');
-
-  const exporter = o.endpoint
-    ? createExporter({
-        endpoint: o.endpoint,
-        headers: o.headers ?? {},
-        compression: o.compression,
-        maxQueueSize: o.maxQueueSize,
-        maxBatchSize: o.maxBatchSize,
-        batchDelay: o.batchDelay,
-        resource: createResource(o),
-      })
-    : undefined;
-  const sessionId = createSession(o.sessionTimeout, o.sessionMaxLifetime);
+  const o = { ...DEFAULTS } as ResolvedOptions;
+  for (const key in options) if ((options as any)[key] !== undefined) (o as any)[key] = (options as any)[key];
+  if (!o.serviceName || typeof o.serviceName !== 'string') o.serviceName = warn('set serviceName; using "unknown_service".') || 'unknown_service';
+  if (!(o.sampleRate >= 0 && o.sampleRate <= 1)) o.sampleRate = warn('sampleRate must be 0 to 1; using 1.') || 1;
+  const exporter = o.endpoint ? createExporter(o as ExporterConfig) : warn('set endpoint (your OTLP/HTTP traces URL) to send spans.');
+  const sessionId = createSession(o.sessionTimeout);
   const tracer = createTracer({
-    sampleRate: o.sampleRate,
-    limits: { ...DEFAULT_LIMITS, ...o.limits },
-    onEnd: (span) => exporter?.enqueue(span),
-    startAttributes: () => ({ 'session.id': sessionId() }),
+    _sampleRate: o.sampleRate,
+    _limits: { ...DEFAULT_LIMITS, ...o.limits },
+    _onEnd: (span) => exporter?._enqueue(span),
+    _startAttributes: () => ({ 'session.id': sessionId() }),
+    _fallbackParent: adoptingSpan,
   });
+
+  const stops: Array<() => void> = [];
+  for (const name in instrumentations) {
+    const settings = (o.instrumentations as Record<string, unknown> | undefined)?.[name] ?? true;
+    const instrument = instrumentations[name];
+    try {
+      if (settings && instrument) stops.push(instrument({ tracer, options: o }, settings === true ? {} : settings));
+    } catch (error) {
+      warn(`${name} failed to start: ${error}`);
+    }
+  }
 
   const instance: Tracelet = {
     tracer,
-    flush: () => exporter?.flush() ?? Promise.resolve(),
+    // Request spans end when their timing entry arrives, a moment after the response: flush waits for them.
+    flush: () => timingsSettled().then(() => exporter?._flush()),
     shutdown: () => {
       if (current === instance) current = undefined;
-      return exporter?.shutdown() ?? Promise.resolve();
+      for (const stop of stops.splice(0)) stop();
+      return Promise.resolve(exporter?._shutdown());
     },
   };
   return (current = instance);

@@ -37,7 +37,10 @@ export interface TraceletOptions {
   sampleRate?: number;
   /** Most ended spans waiting to be sent; past it new spans are dropped and counted. Default 2048. */
   maxQueueSize?: number;
-  /** Most spans in one export request (fewer when 64 KiB on the wire is reached first). Default 256. */
+  /**
+   * Most spans in one export request (fewer when 64 KiB on the wire is reached first). Each request is encoded
+   * and compressed in one task, so this bounds how long that task blocks the page. Default 128.
+   */
   maxBatchSize?: number;
   /** Longest wait, in ms, before queued spans are sent while the page is visible. Default 2000. */
   batchDelay?: number;
@@ -45,11 +48,32 @@ export interface TraceletOptions {
   limits?: Partial<SpanLimits>;
   /** A session ends after this many ms without a span. Default 1_800_000 (30 minutes). */
   sessionTimeout?: number;
-  /** A session ends this many ms after it began, whatever the activity. Default 14_400_000 (4 hours). */
-  sessionMaxLifetime?: number;
+  /**
+   * Query parameters whose values are replaced by `REDACTED` in recorded URLs: a string matches any parameter
+   * whose name contains it (any case); a RegExp is tested against the name. Credentials in URLs are always
+   * redacted. Default: `['token', 'key', 'password', 'passwd', 'secret', 'auth', 'signature', 'sig', 'session', 'credential', 'code']`.
+   */
+  redactQueryParams?: UrlPattern[];
+  /**
+   * Each instrumentation, on (`true`, or its own settings object) or off (`false`). All are on by default.
+   * See the README for each one's settings.
+   */
+  instrumentations?: Partial<Record<InstrumentationName, boolean | Record<string, unknown>>>;
 }
 
-type Defaulted = 'compression' | 'sampleRate' | 'maxQueueSize' | 'maxBatchSize' | 'batchDelay' | 'sessionTimeout' | 'sessionMaxLifetime';
+/** The instrumentations `init()` starts, each in its own module. */
+export type InstrumentationName = 'fetch' | 'xhr' | 'interactions' | 'pageLoad' | 'webVitals' | 'errors' | 'navigation' | 'longTasks';
+
+type Defaulted =
+  | 'compression'
+  | 'sampleRate'
+  | 'maxQueueSize'
+  | 'maxBatchSize'
+  | 'batchDelay'
+  | 'sessionTimeout'
+  | 'redactQueryParams'
+  | 'propagateTo'
+  | 'ignoreUrls';
 
 /** Options after defaults are applied. */
 export type ResolvedOptions = TraceletOptions & Required<Pick<TraceletOptions, Defaulted>>;
@@ -59,8 +83,10 @@ export const DEFAULTS: Required<Pick<TraceletOptions, Defaulted>> = {
   compression: 'gzip',
   sampleRate: 1,
   maxQueueSize: 2048,
-  maxBatchSize: 256,
+  maxBatchSize: 128,
   batchDelay: 2000,
   sessionTimeout: 30 * 60 * 1000,
-  sessionMaxLifetime: 4 * 60 * 60 * 1000,
+  redactQueryParams: 'token key pass secret auth sig session credential code'.split(' '),
+  propagateTo: [],
+  ignoreUrls: [],
 };

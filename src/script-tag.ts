@@ -3,28 +3,26 @@
  * is traced with no code: `data-*` attributes map to {@link TraceletOptions} (`data-service-name` to
  * `serviceName`, and so on; lists are separated by spaces or commas).
  */
-import { init } from './init';
-import type { TraceletOptions } from './options';
+import { init } from './index';
+import { DEFAULTS, type TraceletOptions } from './options';
 
-export * from './index';
+// What a page without a bundler calls. `initWith` and the single instrumentations are for bundlers, which can
+// leave out what an app does not use; this bundle carries them all, so naming them here would only add bytes.
+export { init, getTracelet } from './index';
 
-const list = (value: string | undefined) => value?.split(/[\s,]+/).filter(Boolean);
-const number = (value: string | undefined) => (value ? Number(value) : undefined);
-
-/** Options from a script tag's `data-*` attributes. */
-export const optionsFromScript = (dataset: DOMStringMap): TraceletOptions => ({
-  serviceName: dataset.serviceName!,
-  serviceVersion: dataset.serviceVersion,
-  environment: dataset.environment,
-  endpoint: dataset.endpoint,
-  propagateTo: list(dataset.propagateTo),
-  ignoreUrls: list(dataset.ignoreUrls),
-  sampleRate: number(dataset.sampleRate),
-  compression: dataset.compression as TraceletOptions['compression'],
-  batchDelay: number(dataset.batchDelay),
-  maxBatchSize: number(dataset.maxBatchSize),
-  maxQueueSize: number(dataset.maxQueueSize),
-});
+/**
+ * Options from a script tag's `data-*` attributes: a list where the option's default is one (split at spaces or
+ * commas), a number where it is a number, else the text as it is.
+ */
+const optionsFromScript = (dataset: DOMStringMap): TraceletOptions => {
+  const options: Record<string, unknown> = {};
+  for (const key in dataset) {
+    const value = dataset[key]!;
+    const fallback = (DEFAULTS as Record<string, unknown>)[key];
+    options[key] = Array.isArray(fallback) ? value.split(/[\s,]+/).filter(Boolean) : typeof fallback === 'number' ? +value : value;
+  }
+  return options as unknown as TraceletOptions;
+};
 
 const script = typeof document === 'object' ? (document.currentScript as HTMLScriptElement | null) : null;
 if (script?.dataset.endpoint) init(optionsFromScript(script.dataset));

@@ -10,7 +10,7 @@ import { packNext } from '../src/export/pack';
 import { gzip, utf8 } from '../src/export/compress';
 
 const tracerFor = (ended: RecordedSpan[], limits = DEFAULT_LIMITS) =>
-  createTracer({ sampleRate: 1, limits, onEnd: (span) => ended.push(span) });
+  createTracer({ _sampleRate: 1, _limits: limits, _onEnd: (span) => ended.push(span) });
 
 test('epoch milliseconds become nanosecond strings without float error', () => {
   assert.equal(toNanos(1_700_000_000_000), '1700000000000000000');
@@ -88,7 +88,7 @@ test('recordException writes the exception event the semantic conventions descri
   const ended: RecordedSpan[] = [];
   const span = tracerFor(ended).startSpan('fails');
   span.recordException(new TypeError('bad thing')).recordException('plain text').end();
-  const [typed, text] = ended[0]._events.map((e) => e.attributes.values);
+  const [typed, text] = ended[0]._events.map((e) => e._attributes._values);
   assert.equal(typed['exception.type'], 'TypeError');
   assert.equal(typed['exception.message'], 'bad thing');
   assert.match(String(typed['exception.stacktrace']), /TypeError: bad thing/);
@@ -107,9 +107,9 @@ test('status ok is final; unset does not clear an error', () => {
 test('a request groups spans by scope under one resource, with drop counts on the tracelet scope', () => {
   const body = JSON.parse(
     encodeRequest(encodeResource({ 'service.name': 'web' }), [
-      { scope: 'tracelet/fetch', json: '{"name":"a"}' },
-      { scope: 'tracelet', json: '{"name":"b"}' },
-      { scope: 'tracelet/fetch', json: '{"name":"c"}' },
+      { _scope: 'tracelet/fetch', _json: '{"name":"a"}' },
+      { _scope: 'tracelet', _json: '{"name":"b"}' },
+      { _scope: 'tracelet/fetch', _json: '{"name":"c"}' },
     ], { 'tracelet.dropped.queue_full': 3 }),
   );
   const [rs] = body.resourceSpans;
@@ -125,16 +125,17 @@ test('packNext splits spans into gzip requests that each fit the byte limit, los
   for (let i = 0; i < 3000; i++) {
     tracer.startSpan('GET', { kind: 'client', attributes: { 'url.full': `https://api.example.com/items/${i}?page=${i % 7}`, 'http.response.status_code': 200 } }).end();
   }
-  const spans = ended.map((span) => ({ scope: span._scope, json: encodeSpan(span) }));
-  const options = { resourceJson: encodeResource({ 'service.name': 'web' }), takeCounts: () => undefined, encode: (body: string) => gzip(utf8(body)) };
+  const spans = ended.map((span) => ({ _scope: span._scope, _json: encodeSpan(span) }));
+  const resourceJson = encodeResource({ 'service.name': 'web' });
+  const encode = (body: string) => gzip(utf8(body));
   let total = 0;
   let requests = 0;
   for (let i = 0; i < spans.length; requests++) {
-    const [packet, next] = packNext(spans, i, 64 * 1024, options);
-    assert.ok(packet.payload.length <= 64 * 1024, `request ${requests} is ${packet.payload.length} bytes`);
-    const decoded = JSON.parse(gunzipSync(packet.payload).toString('utf8'));
+    const [packet, next] = packNext(spans, i, 64 * 1024, encode, resourceJson);
+    assert.ok(packet._payload.length <= 64 * 1024, `request ${requests} is ${packet._payload.length} bytes`);
+    const decoded = JSON.parse(gunzipSync(packet._payload).toString('utf8'));
     total += decoded.resourceSpans[0].scopeSpans[0].spans.length;
-    assert.equal(next - i, packet.spans);
+    assert.equal(next - i, packet._spans);
     i = next;
   }
   assert.equal(total, 3000);

@@ -66,12 +66,11 @@ test('tracestate keeps valid members and drops the rest', () => {
 test('tracestate is held to 32 members and 512 characters', () => {
   const many = Array.from({ length: 40 }, (_, i) => `k${i}=v`).join(',');
   assert.equal(parseTraceState(many)!.split(',').length, 32);
-  const long = `big=${'x'.repeat(200)}`;
-  const members = [long, ...Array.from({ length: 20 }, (_, i) => `m${i}=${'y'.repeat(20)}`)];
+  const members = Array.from({ length: 30 }, (_, i) => `m${i}=${'y'.repeat(20)}`);
   const kept = parseTraceState(members.join(','))!;
   assert.ok(kept.length <= 512);
-  assert.ok(!kept.includes('big='), 'the long member goes first');
-  assert.ok(kept.includes('m19='));
+  assert.ok(kept.startsWith('m0='), 'members are dropped from the end');
+  assert.ok(!kept.includes('m29='));
 });
 
 test('baggage parses, decodes, and skips malformed members', () => {

@@ -5,15 +5,31 @@ import { extname, join, normalize } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const SERVED = ['/dist/', '/node_modules/', '/e2e/fixtures/'];
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.map': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.map': 'application/json',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+};
 
 /**
  * Serves the built bundles and the fixture pages on a loopback port. In fixture pages `{{NAME}}` is replaced by
  * `vars[NAME]` (the receiver URL, say). Any other path answers with an empty page, for navigation tests.
+ *
+ * Two query parameters shape any answer: `delay=<ms>` holds it back that long (a slow resource), and
+ * `server-timing=<value>` sends it as the `Server-Timing` header, with `Timing-Allow-Origin: *` so that the page
+ * can read it (a server announcing its span: `server-timing=traceparent;desc="00-..."`).
  */
 export const startSite = async (vars: Record<string, string> = {}) => {
   const server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url!, 'http://x').pathname));
+    const url = new URL(req.url!, 'http://x');
+    const path = normalize(decodeURIComponent(url.pathname));
+    const delay = Number(url.searchParams.get('delay'));
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    const serverTiming = url.searchParams.get('server-timing');
+    if (serverTiming) res.setHeader('Server-Timing', serverTiming).setHeader('Timing-Allow-Origin', '*');
     if (!SERVED.some((prefix) => path.startsWith(prefix))) {
       res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>elsewhere</title>');
       return;

@@ -27,36 +27,27 @@ export const cleanValue = (value: unknown, maxLength: number): AttributeValue | 
   const type = typeof value;
   if (isPrimitive(type)) return truncate(value, maxLength) as AttributeValue;
   if (!Array.isArray(value)) return undefined;
+  // The first non-null item sets the type the others must have.
   let itemType: string | undefined;
-  for (const item of value) {
-    if (item == null) continue;
-    const t = typeof item;
-    if (!isPrimitive(t) || (itemType && t !== itemType)) return undefined;
-    itemType = t;
-  }
+  for (const item of value) if (item != null && (!isPrimitive(typeof item) || (itemType ??= typeof item) !== typeof item)) return undefined;
   return value.map((item) => truncate(item, maxLength)) as AttributeValue;
 };
 
 /** Attributes kept under the limits, with how many were dropped. */
 export interface AttributeSet {
-  values: Record<string, AttributeValue>;
-  count: number;
-  dropped: number;
+  _values: Record<string, AttributeValue>;
+  _dropped: number;
 }
 
-export const newAttributeSet = (): AttributeSet => ({ values: {}, count: 0, dropped: 0 });
+export const newAttributeSet = (): AttributeSet => ({ _values: {}, _dropped: 0 });
 
 /** Sets one attribute in `set`; an invalid value, or a new key past the count limit, is dropped and counted. */
 export const setAttribute = (set: AttributeSet, key: string, value: unknown, limits: SpanLimits): void => {
   if (value === undefined) return;
   const clean = key ? cleanValue(value, limits.attributeLength) : undefined;
-  const isNew = !(key in set.values);
-  if (clean === undefined || (isNew && set.count >= limits.attributeCount)) {
-    set.dropped++;
-    return;
-  }
-  if (isNew) set.count++;
-  set.values[key] = clean;
+  // Counting the keys costs little next to the rest: there are at most `attributeCount` of them.
+  if (clean === undefined || (!(key in set._values) && Object.keys(set._values).length >= limits.attributeCount)) set._dropped++;
+  else set._values[key] = clean;
 };
 
 /** Sets each attribute of `attributes` in `set`. */

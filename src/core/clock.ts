@@ -14,7 +14,7 @@ let origin: number | undefined;
 
 /** Epoch milliseconds for a `performance.now()`-style timestamp (`event.timeStamp`, resource timing entries). */
 export const toEpochMs = (highRes: number): number =>
-  (origin ??= performance.timeOrigin || Date.now() - performance.now()) + highRes;
+  (origin ??= performance.timeOrigin) + highRes;
 
 /** The current time in epoch milliseconds, sub-millisecond precise. */
 export const now = (): number => {
@@ -28,11 +28,6 @@ export const now = (): number => {
 
 /** Epoch milliseconds as the decimal nanosecond string OTLP wants (a float64 cannot hold epoch nanoseconds). */
 export const toNanos = (ms: number): string => {
-  let whole = Math.floor(ms);
-  let fraction = Math.round((ms - whole) * 1e6);
-  if (fraction >= 1e6) {
-    whole += 1;
-    fraction -= 1e6;
-  }
-  return whole > 0 ? whole + String(fraction).padStart(6, '0') : String(fraction);
+  const whole = Math.floor(ms);
+  return `${BigInt(whole) * 1000000n + BigInt(Math.round((ms - whole) * 1e6))}`;
 };

@@ -9,9 +9,25 @@ import type { Span } from '../types';
  * and zone.js may be loaded after this module.
  */
 
-interface ZoneLike {
+/** The part of a zone.js ZoneSpec tracelet uses. */
+export interface ZoneSpecLike {
+  name: string;
+  properties: Record<string, unknown>;
+  onHandleError?(delegate: { handleError(target: ZoneLike, error: unknown): boolean }, current: ZoneLike, target: ZoneLike, error: unknown): boolean;
+  onHasTask?(delegate: { hasTask(target: ZoneLike, state: TaskState): void }, current: ZoneLike, target: ZoneLike, state: TaskState): void;
+}
+
+/** Which kinds of task a zone has pending. */
+export interface TaskState {
+  microTask: boolean;
+  macroTask: boolean;
+  eventTask: boolean;
+}
+
+/** The part of a zone.js Zone tracelet uses. */
+export interface ZoneLike {
   get(key: string): unknown;
-  fork(spec: { name: string; properties: Record<string, unknown> }): ZoneLike;
+  fork(spec: ZoneSpecLike): ZoneLike;
   run<T>(fn: (...args: any[]) => T, applyThis?: unknown, applyArgs?: unknown[]): T;
   readonly parent: ZoneLike | null;
   readonly name: string;
@@ -19,10 +35,34 @@ interface ZoneLike {
 
 interface ZoneStatic {
   readonly current: ZoneLike;
+  /** The zone.js task running now; none in code zone.js did not schedule, such as after a native `await`. */
+  readonly currentTask: unknown;
   readonly root: ZoneLike;
+  readonly prototype: ZoneLike;
 }
 
-const SPAN_KEY = 'tracelet.span';
+/** The Zone property holding the active span. */
+export const SPAN_KEY = 'tracelet.span';
+
+/** The span whose Zone each error was thrown in, for the errors instrumentation. */
+const errorSpans = new WeakMap<object, Span>();
+
+/** The span active where `error` was thrown, when zone.js saw it thrown in a span's Zone. */
+export const spanOfError = (error: unknown): Span | undefined =>
+  error && typeof error === 'object' ? errorSpans.get(error) : undefined;
+
+/**
+ * A ZoneSpec making `span` active. Errors thrown in the Zone (or one forked from it) are remembered with their
+ * span before zone.js hands them on: by the time the browser reports them, the Zone has been left.
+ */
+export const spanZoneSpec = (name: string, span: Span, properties: Record<string, unknown>): ZoneSpecLike => ({
+  name,
+  properties: { ...properties, [SPAN_KEY]: span },
+  onHandleError(delegate, _current, target, error) {
+    if (error && typeof error === 'object' && !errorSpans.has(error)) errorSpans.set(error, target.get(SPAN_KEY) as Span);
+    return delegate.handleError(target, error);
+  },
+});
 
 let syncActive: Span | undefined;
 
@@ -51,14 +91,24 @@ const runWithoutZone = <T>(span: Span | undefined, fn: () => T): T => {
 /** Runs `fn` with `span` active; with zone.js, everything `fn` schedules keeps it active too. */
 export const withSpan = <T>(span: Span, fn: () => T): T => {
   const zone = getZone();
-  return zone ? zone.current.fork({ name: 'tracelet', properties: { [SPAN_KEY]: span } }).run(fn) : runWithoutZone(span, fn);
+  return zone ? zone.current.fork(spanZoneSpec('tracelet', span, {})).run(fn) : runWithoutZone(span, fn);
 };
 
-/**
- * Runs `fn` in the root Zone, outside any span. The exporter's timers and requests run here, so they neither
- * become children of the span that happened to be active nor keep an interaction open.
- */
 export const outsideSpans = <T>(fn: () => T): T => {
   const zone = getZone();
   return zone ? zone.root.run(fn) : runWithoutZone(undefined, fn);
+};
+
+/** `setTimeout(fn, ms)` outside any span (see {@link outsideSpans}). */
+export const later = (fn: () => void, ms?: number): ReturnType<typeof setTimeout> => outsideSpans(() => setTimeout(fn, ms));
+
+/**
+ * Adds `listener` on the window for each event type of `types`, in the capture phase, and returns the function
+ * that removes them.
+ */
+export const listen = (types: readonly string[], listener: (event: Event) => void): (() => void) => {
+  for (const type of types) addEventListener(type, listener, true);
+  return () => {
+    for (const type of types) removeEventListener(type, listener, true);
+  };
 };

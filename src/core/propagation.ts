@@ -5,37 +5,33 @@ import type { SpanContext } from '../types';
  * Malformed input never throws; it yields undefined, and the caller starts a fresh trace.
  */
 
-const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
-const ALL_ZERO = /^0+$/;
+// Version ff is forbidden, and all-zero ids are invalid.
+const TRACEPARENT = /^(?!ff)([\da-f]{2})-(?!0{32})([\da-f]{32})-(?!0{16})([\da-f]{16})-([\da-f]{2})(-.*)?$/;
 
 /** The span context a `traceparent` header (and optional `tracestate`) carries, or undefined when invalid. */
 export const parseTraceParent = (traceparent: unknown, tracestate?: unknown): SpanContext | undefined => {
-  if (typeof traceparent !== 'string') return undefined;
-  const match = TRACEPARENT.exec(traceparent.trim());
-  if (!match) return undefined;
-  const [, version, traceId, spanId, flags, rest] = match;
-  // Version ff is forbidden. Version 00 has exactly four fields; a later version may add fields after a dash,
-  // and we read the four we know, as the spec asks.
-  if (version === 'ff' || (version === '00' && rest !== undefined)) return undefined;
-  if (ALL_ZERO.test(traceId) || ALL_ZERO.test(spanId)) return undefined;
-  const traceState = parseTraceState(tracestate);
-  return { traceId, spanId, traceFlags: parseInt(flags, 16) & 1, traceState, isRemote: true };
+  const match = typeof traceparent === 'string' ? TRACEPARENT.exec(traceparent.trim()) : undefined;
+  // Version 00 has exactly four fields; a later version may add fields after a dash, and we read the four we
+  // know, as the spec asks.
+  if (!match || (match[1] === '00' && match[5] !== undefined)) return undefined;
+  const [, , traceId, spanId, flags] = match;
+  return { traceId, spanId, traceFlags: parseInt(flags, 16) & 1, traceState: parseTraceState(tracestate), isRemote: true };
 };
 
 /** The `traceparent` header value for a span context. */
 export const formatTraceParent = (context: SpanContext): string =>
   `00-${context.traceId}-${context.spanId}-0${context.traceFlags & 1}`;
 
-const KEY = /^(?:[a-z][_0-9a-z\-*/]{0,255}|[a-z0-9][_0-9a-z\-*/]{0,240}@[a-z][_0-9a-z\-*/]{0,13})$/;
-const VALUE = /^[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]$/;
+// A list member: a key (simple, or multi-tenant `tenant@system`), `=`, and a value.
+const MEMBER =
+  /^([a-z][_\da-z\-*/]{0,255}|[a-z\d][_\da-z\-*/]{0,240}@[a-z][_\da-z\-*/]{0,13})=[ -+\--<>-~]{0,255}[!-+\--<>-~]$/;
 const MAX_MEMBERS = 32;
 const MAX_LENGTH = 512;
-const LONG_MEMBER = 128;
 
 /**
  * A valid `tracestate` value built from `header` (a string, or the array a header list gives), or undefined.
- * Invalid members and repeated keys are dropped, at most 32 members are kept, and past 512 characters members
- * longer than 128 characters are dropped from the end, as the spec recommends.
+ * Invalid members and repeated keys are dropped, and at most 32 members and 512 characters are kept, members
+ * beyond those being dropped from the end.
  */
 export const parseTraceState = (header: unknown): string | undefined => {
   const text = Array.isArray(header) ? header.join(',') : header;
@@ -44,16 +40,13 @@ export const parseTraceState = (header: unknown): string | undefined => {
   let members: string[] = [];
   for (const raw of text.split(',')) {
     const member = raw.trim();
-    const eq = member.indexOf('=');
-    const key = member.slice(0, eq);
-    if (eq < 1 || !KEY.test(key) || !VALUE.test(member.slice(eq + 1)) || seen.has(key)) continue;
-    seen.add(key);
-    members.push(member);
+    const key = MEMBER.exec(member)?.[1];
+    if (key && !seen.has(key)) {
+      seen.add(key);
+      members.push(member);
+    }
   }
   members = members.slice(0, MAX_MEMBERS);
-  for (let i = members.length - 1; members.join(',').length > MAX_LENGTH && i >= 0; i--) {
-    if (members[i].length > LONG_MEMBER) members.splice(i, 1);
-  }
   while (members.join(',').length > MAX_LENGTH) members.pop();
-  return members.length ? members.join(',') : undefined;
+  return members.join(',') || undefined;
 };

@@ -22,7 +22,8 @@ interface UserAgentData {
  * `extra` attributes from the user come last and win.
  */
 export const createResource = ({ serviceName, serviceVersion, environment, resource }: ResourceOptions): Attributes => {
-  const nav = typeof navigator === 'object' ? navigator : undefined;
+  // Undefined where there is none (server-side rendering, say).
+  const nav = (globalThis as { navigator?: Navigator }).navigator;
   const uaData = (nav as { userAgentData?: UserAgentData } | undefined)?.userAgentData;
   return {
     'service.name': serviceName,

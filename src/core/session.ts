@@ -2,7 +2,7 @@ import { newTraceId } from './ids';
 
 /**
  * `session.id`: one id for a visit, kept across page loads of the same origin and across tabs, and replaced
- * after `timeout` ms without a span (or after `maxLifetime`). It lives in localStorage; where storage is
+ * after `timeout` ms without a span. It lives in localStorage; where storage is
  * unavailable (privacy modes, sandboxed frames) the id lasts as long as the page.
  *
  * Storage is touched at most every few seconds, not on every span, because localStorage is synchronous.
@@ -11,16 +11,13 @@ import { newTraceId } from './ids';
 const STORAGE_KEY = 'tracelet.session';
 const WRITE_EVERY_MS = 5000;
 
-interface Session {
-  id: string;
-  started: number;
-  lastSeen: number;
-}
+/** A visit, as stored: `id.started.lastSeen` (times in epoch ms). */
+type Session = [id: string, started: number, lastSeen: number];
 
 const read = (): Session | undefined => {
   try {
     const [id, started, lastSeen] = (localStorage.getItem(STORAGE_KEY) ?? '').split('.');
-    return id ? { id, started: +started, lastSeen: +lastSeen } : undefined;
+    return id ? [id, +started, +lastSeen] : undefined;
   } catch {
     return undefined;
   }
@@ -28,32 +25,31 @@ const read = (): Session | undefined => {
 
 const write = (session: Session): void => {
   try {
-    localStorage.setItem(STORAGE_KEY, `${session.id}.${session.started}.${session.lastSeen}`);
+    localStorage.setItem(STORAGE_KEY, session.join('.'));
   } catch {
     // Storage full or forbidden: the session lasts for this page only.
   }
 };
 
 /** Returns a function giving the current session id, renewing the session when it has expired. */
-export const createSession = (timeout: number, maxLifetime: number): (() => string) => {
+export const createSession = (timeout: number): (() => string) => {
   let session: Session | undefined;
   let written = 0;
-  const isLive = (s: Session | undefined, time: number): s is Session =>
-    !!s && time - s.lastSeen < timeout && time - s.started < maxLifetime;
+  const isLive = (s: Session | undefined, time: number): s is Session => !!s && time - s[2] < timeout;
 
   return () => {
     const time = Date.now();
     if (!isLive(session, time)) {
       // Another tab may have kept the visit alive, or started a new one.
       const stored = read();
-      session = isLive(stored, time) ? stored : { id: newTraceId(), started: time, lastSeen: time };
+      session = isLive(stored, time) ? stored : [newTraceId(), time, time];
       written = 0;
     }
-    session.lastSeen = time;
+    session[2] = time;
     if (time - written >= WRITE_EVERY_MS) {
       written = time;
       write(session);
     }
-    return session.id;
+    return session[0];
   };
 };

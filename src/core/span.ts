@@ -1,25 +1,25 @@
 import type { Attributes, Link, Span, SpanContext, SpanKind, SpanStatusCode } from '../types';
-import { type AttributeSet, type SpanLimits, newAttributeSet, setAttribute, setAttributes } from './attributes';
+import { type AttributeSet, type SpanLimits, newAttributeSet, setAttributes } from './attributes';
 import { now } from './clock';
 
 /** An event recorded on a span. */
 export interface SpanEvent {
-  name: string;
-  time: number;
-  attributes: AttributeSet;
+  _name: string;
+  _time: number;
+  _attributes: AttributeSet;
 }
 
 /** A link as stored on a span. */
 export interface SpanLink {
-  context: SpanContext;
-  attributes: AttributeSet;
+  _context: SpanContext;
+  _attributes: AttributeSet;
 }
 
 /** What a span needs from the tracer that made it. */
 export interface SpanOwner {
-  limits: SpanLimits;
+  _limits: SpanLimits;
   /** Called once when a sampled span ends. */
-  onEnd(span: RecordedSpan): void;
+  _onEnd(span: RecordedSpan): void;
 }
 
 /**
@@ -32,7 +32,8 @@ export class RecordedSpan implements Span {
   _droppedEvents = 0;
   _links: SpanLink[] = [];
   _droppedLinks = 0;
-  _status: SpanStatusCode = 'unset';
+  /** Undefined while unset. */
+  _status?: Exclude<SpanStatusCode, 'unset'>;
   _message?: string;
   _end?: number;
 
@@ -54,28 +55,27 @@ export class RecordedSpan implements Span {
   }
 
   setAttribute(key: string, value: unknown): this {
-    if (this._recording) setAttribute(this._attributes, key, value, this._owner.limits);
-    return this;
+    return this.setAttributes({ [key]: value } as Attributes);
   }
 
   setAttributes(attributes: Attributes): this {
-    if (this._recording) setAttributes(this._attributes, attributes, this._owner.limits);
+    if (this._recording) setAttributes(this._attributes, attributes, this._owner._limits);
     return this;
   }
 
   addEvent(name: string, attributes?: Attributes, time?: number): this {
     if (!this._recording) return this;
-    const limits = this._owner.limits;
+    const limits = this._owner._limits;
     if (this._events.length >= limits.eventCount) this._droppedEvents++;
-    else this._events.push({ name, time: time ?? now(), attributes: setAttributes(newAttributeSet(), attributes, limits) });
+    else this._events.push({ _name: name, _time: time ?? now(), _attributes: setAttributes(newAttributeSet(), attributes, limits) });
     return this;
   }
 
   addLink(link: Link): this {
     if (!this._recording) return this;
-    const limits = this._owner.limits;
+    const limits = this._owner._limits;
     if (this._links.length >= limits.linkCount) this._droppedLinks++;
-    else this._links.push({ context: link.context, attributes: setAttributes(newAttributeSet(), link.attributes, limits) });
+    else this._links.push({ _context: link.context, _attributes: setAttributes(newAttributeSet(), link.attributes, limits) });
     return this;
   }
 
@@ -112,6 +112,6 @@ export class RecordedSpan implements Span {
     this._recording = false;
     // The clock may have been re-anchored since the start (see clock.ts); a span never ends before it began.
     this._end = Math.max(time ?? now(), this._start);
-    this._owner.onEnd(this);
+    this._owner._onEnd(this);
   }
 }

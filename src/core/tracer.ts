@@ -1,4 +1,4 @@
-import type { Span, SpanContext, SpanOptions, Tracer } from '../types';
+import type { Attributes, Span, SpanContext, SpanOptions, Tracer } from '../types';
 import type { SpanLimits } from './attributes';
 import { now } from './clock';
 import { activeSpan, withSpan } from './context';
@@ -9,17 +9,17 @@ import { RecordedSpan } from './span';
 /** What a tracer is made of: see `init()` for where each part comes from. */
 export interface TracerConfig {
   /** Probability, 0 to 1, that a new trace is recorded. */
-  sampleRate: number;
-  limits: SpanLimits;
+  _sampleRate: number;
+  _limits: SpanLimits;
   /** Receives every sampled span as it ends. */
-  onEnd(span: RecordedSpan): void;
+  _onEnd(span: RecordedSpan): void;
   /** Attributes stamped on every recorded span as it starts, such as `session.id`. */
-  startAttributes?(): Record<string, string | undefined>;
+  _startAttributes?(): Record<string, string | undefined>;
   /**
    * The parent for a span started when no span is active, if any. Interactions use it to adopt work that the
    * Zone lost track of, such as a request started after a native `await`.
    */
-  fallbackParent?(): Span | undefined;
+  _fallbackParent?(): Span | undefined;
 }
 
 /** A tracer plus what instrumentations need beyond the public API. */
@@ -34,9 +34,9 @@ const contextOf = (parent: Span | SpanContext | null | undefined): SpanContext |
 /** Creates a tracer. Spans it starts are handed to `config.onEnd` when they end. */
 export const createTracer = (config: TracerConfig): InternalTracer => {
   const startScopedSpan = (scope: string, name: string, options: SpanOptions = {}): RecordedSpan => {
-    const parent = contextOf(options.parent === undefined ? activeSpan() ?? config.fallbackParent?.() : options.parent);
+    const parent = contextOf(options.parent === undefined ? activeSpan() ?? config._fallbackParent?.() : options.parent);
     const traceId = parent ? parent.traceId : newTraceId();
-    const sampled = isSampled(traceId, parent, config.sampleRate);
+    const sampled = isSampled(traceId, parent, config._sampleRate);
     const span = new RecordedSpan(
       String(name),
       { traceId, spanId: newSpanId(), traceFlags: sampled ? 1 : 0, traceState: parent?.traceState },
@@ -48,9 +48,9 @@ export const createTracer = (config: TracerConfig): InternalTracer => {
       config,
     );
     if (sampled) {
-      span.setAttributes(config.startAttributes?.() ?? {});
-      if (options.attributes) span.setAttributes(options.attributes);
-      if (options.links) for (const link of options.links) span.addLink(link);
+      // setAttributes takes undefined as no attributes.
+      span.setAttributes(config._startAttributes?.() as Attributes).setAttributes(options.attributes as Attributes);
+      for (const link of options.links ?? []) span.addLink(link);
     }
     return span;
   };

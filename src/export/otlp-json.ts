@@ -11,8 +11,8 @@ import type { RecordedSpan } from '../core/span';
 /** Version of the library, written into the instrumentation scope; replaced at build time. */
 declare const __VERSION__: string;
 
-const KIND = { internal: 1, server: 2, client: 3, producer: 4, consumer: 5 } as const;
-const STATUS = { unset: 0, ok: 1, error: 2 } as const;
+// OTLP's SpanKind numbers, from 1.
+const KINDS = 'internal server client producer consumer'.split(' ');
 
 type AnyValue = Record<string, unknown>;
 
@@ -23,7 +23,7 @@ const anyValue = (value: AttributeValue | null | undefined): AnyValue => {
   if (typeof value === 'number') {
     if (Number.isSafeInteger(value)) return { intValue: String(value) };
     // proto3 JSON writes non-finite doubles as the strings "NaN", "Infinity" and "-Infinity".
-    return { doubleValue: Number.isFinite(value) ? value : String(value) };
+    return { doubleValue: isFinite(value) ? value : String(value) };
   }
   return { arrayValue: { values: (value as Array<AttributeValue | null>).map(anyValue) } };
 };
@@ -38,41 +38,47 @@ export const keyValues = (attributes: Attributes): Array<{ key: string; value: A
   return list;
 };
 
-const withAttributes = (target: Record<string, unknown>, set: AttributeSet) => {
-  if (set.count) target.attributes = keyValues(set.values);
-  if (set.dropped) target.droppedAttributesCount = set.dropped;
-  return target;
-};
+const nonEmpty = <T>(list: T[]) => (list.length ? list : undefined);
+
+// Fields with default values (0, empty) are left out: JSON.stringify skips those set to undefined.
+const attributeFields = (set: AttributeSet) => ({
+  attributes: nonEmpty(keyValues(set._values)),
+  droppedAttributesCount: set._dropped || undefined,
+});
 
 /** One span as OTLP JSON text. */
 export const encodeSpan = (span: RecordedSpan): string => {
   const { traceId, spanId, traceState } = span.context;
-  const out: Record<string, unknown> = { traceId, spanId };
-  if (traceState) out.traceState = traceState;
-  if (span._parentId) out.parentSpanId = span._parentId;
-  out.name = span.name;
-  out.kind = KIND[span._kind] ?? 1;
-  out.startTimeUnixNano = toNanos(span._start);
-  out.endTimeUnixNano = toNanos(span._end ?? span._start);
-  withAttributes(out, span._attributes);
-  if (span._events.length) {
-    out.events = span._events.map((event) => withAttributes({ timeUnixNano: toNanos(event.time), name: event.name }, event.attributes));
-  }
-  if (span._droppedEvents) out.droppedEventsCount = span._droppedEvents;
-  if (span._links.length) {
-    out.links = span._links.map(({ context, attributes }) =>
-      withAttributes({ traceId: context.traceId, spanId: context.spanId, traceState: context.traceState }, attributes),
-    );
-  }
-  if (span._droppedLinks) out.droppedLinksCount = span._droppedLinks;
-  if (span._status !== 'unset') out.status = { code: STATUS[span._status], message: span._message };
-  return JSON.stringify(out);
+  return JSON.stringify({
+    traceId,
+    spanId,
+    traceState: traceState || undefined,
+    parentSpanId: span._parentId || undefined,
+    name: span.name,
+    kind: KINDS.indexOf(span._kind) + 1 || 1,
+    startTimeUnixNano: toNanos(span._start),
+    endTimeUnixNano: toNanos(span._end ?? span._start),
+    ...attributeFields(span._attributes),
+    events: nonEmpty(span._events.map((event) => ({ timeUnixNano: toNanos(event._time), name: event._name, ...attributeFields(event._attributes) }))),
+    droppedEventsCount: span._droppedEvents || undefined,
+    links: nonEmpty(
+      span._links.map(({ _context: context, _attributes }) => ({
+        traceId: context.traceId,
+        spanId: context.spanId,
+        traceState: context.traceState,
+        ...attributeFields(_attributes),
+      })),
+    ),
+    droppedLinksCount: span._droppedLinks || undefined,
+    // Status codes: 1 ok, 2 error (0, unset, is left out).
+    status: span._status && { code: span._status === 'ok' ? 1 : 2, message: span._message },
+  });
 };
 
 /** A span ready to be put in a request: its scope and its JSON text. */
 export interface EncodedSpan {
-  scope: string;
-  json: string;
+  _scope: string;
+  _json: string;
 }
 
 /**
@@ -83,7 +89,7 @@ export const encodeRequest = (resourceJson: string, spans: EncodedSpan[], scopeA
   const version = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
   const byScope: Record<string, string[]> = {};
   if (scopeAttributes) byScope.tracelet = [];
-  for (const { scope, json } of spans) (byScope[scope] ??= []).push(json);
+  for (const { _scope, _json } of spans) (byScope[_scope] ??= []).push(_json);
   const scopes = Object.keys(byScope).map((name) => {
     const scope: Record<string, unknown> = { name, version };
     if (name === 'tracelet' && scopeAttributes) scope.attributes = keyValues(scopeAttributes);

@@ -3,18 +3,11 @@ import type { Attributes } from '../types';
 
 /** One request ready to send: its JSON text, the bytes on the wire, and how many spans it carries. */
 export interface Packet {
-  body: string;
-  payload: Uint8Array;
-  spans: number;
-}
-
-/** How to turn spans into request bodies: the resource, the drop counts to report, and the compression. */
-export interface PackOptions {
-  resourceJson: string;
-  /** Drop counts to report in the first request built, taken (and so cleared) by the call. */
-  takeCounts(): Attributes | undefined;
-  /** Turns a body into the bytes on the wire: gzip, or plain UTF-8. */
-  encode(body: string): Uint8Array;
+  _body: string;
+  _payload: Uint8Array;
+  _spans: number;
+  /** How many times it was sent and failed with a retryable answer. */
+  _attempt: number;
 }
 
 // How many bytes of JSON text make one byte on the wire, learnt from each request built, so that a request is
@@ -22,20 +15,27 @@ export interface PackOptions {
 let textPerWireByte = 4;
 
 /**
- * Builds the first request of at most `maxBytes` on the wire from `spans[start..]`, returning it and the index of
- * the first span it left out. A request is compressed, measured, and halved until it fits; one span too large
- * for any request is still returned alone, and the caller decides where it may go.
+ * Builds the first request of at most `maxBytes` on the wire from `spans[start..]`, with the resource and the
+ * drop counts `counts`, returning it and the index of the first span it left out. `encode` turns a body into the
+ * bytes on the wire (gzip, or plain UTF-8). A request is compressed, measured, and halved until it fits; one span
+ * too large for any request is still returned alone, and the caller decides where it may go.
  */
-export const packNext = (spans: EncodedSpan[], start: number, maxBytes: number, options: PackOptions): [Packet, number] => {
+export const packNext = (
+  spans: EncodedSpan[],
+  start: number,
+  maxBytes: number,
+  encode: (body: string) => Uint8Array,
+  resourceJson: string,
+  counts?: Attributes,
+): [Packet, number] => {
   const target = maxBytes * textPerWireByte * 0.9;
   let end = start + 1;
-  for (let text = spans[start].json.length; end < spans.length && (text += spans[end].json.length) < target; ) end++;
-  const counts = options.takeCounts();
+  for (let text = spans[start]._json.length; end < spans.length && (text += spans[end]._json.length) < target; ) end++;
   for (;;) {
-    const body = encodeRequest(options.resourceJson, spans.slice(start, end), counts);
-    const payload = options.encode(body);
+    const body = encodeRequest(resourceJson, spans.slice(start, end), counts);
+    const payload = encode(body);
     textPerWireByte = Math.max(1, (textPerWireByte + body.length / payload.length) / 2);
-    if (payload.length <= maxBytes || end - start === 1) return [{ body, payload, spans: end - start }, end];
+    if (payload.length <= maxBytes || end - start === 1) return [{ _body: body, _payload: payload, _spans: end - start, _attempt: 0 }, end];
     end = start + Math.ceil((end - start) / 2);
   }
 };

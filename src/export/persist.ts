@@ -2,13 +2,17 @@
  * Requests that could not leave before the page unloaded, kept in localStorage (the only synchronous storage, so
  * the only one usable inside `pagehide`) and sent by the next page of the same origin that runs tracelet.
  */
+import type { Packet } from './pack';
 
 const STORAGE_KEY = 'tracelet.unsent';
 
 /** Most characters kept in storage; localStorage holds about 5 million per origin, shared with the app. */
 export const MAX_STORED_CHARS = 1_000_000;
 
-/** A request body kept for a later page, with the number of spans it carries. */
+/**
+ * A request body kept for a later page, with the number of spans it carries. Its field names are the storage
+ * format, read by pages that may run another version of tracelet, so they are not mangled.
+ */
 export interface StoredRequest {
   body: string;
   spans: number;
@@ -20,9 +24,12 @@ interface Stored {
   dropped: number;
 }
 
-const load = (): Stored => {
+/** What storage holds, taken out of it when `take` is set. */
+const load = (take?: boolean): Stored => {
   try {
-    const stored = JSON.parse(localStorage.getItem(STORAGE_KEY) || 'null') as Stored | null;
+    const text = localStorage.getItem(STORAGE_KEY);
+    if (take) localStorage.removeItem(STORAGE_KEY);
+    const stored = JSON.parse(text || 'null') as Stored | null;
     if (stored && Array.isArray(stored.requests)) return stored;
   } catch {
     // Unreadable or forbidden storage holds nothing we can use.
@@ -31,19 +38,20 @@ const load = (): Stored => {
 };
 
 /**
- * Adds `requests` to storage, as many as fit in {@link MAX_STORED_CHARS}. Returns how many spans did not fit
+ * Adds `packets` to storage, as many as fit in {@link MAX_STORED_CHARS}. Returns how many spans did not fit
  * (also recorded in storage, so the next page reports them).
  */
-export const persist = (requests: StoredRequest[]): number => {
+export const persist = (packets: Array<Pick<Packet, '_body' | '_spans'>>): number => {
   const stored = load();
   let size = stored.requests.reduce((sum, r) => sum + r.body.length, 0);
   let lost = 0;
-  for (const request of requests) {
-    if (size + request.body.length <= MAX_STORED_CHARS) {
-      stored.requests.push(request);
-      size += request.body.length;
-    } else {
-      lost += request.spans;
+  let all = 0;
+  for (const { _body: body, _spans: spans } of packets) {
+    all += spans;
+    if (size + body.length > MAX_STORED_CHARS) lost += spans;
+    else {
+      size += body.length;
+      stored.requests.push({ body, spans });
     }
   }
   stored.dropped += lost;
@@ -51,17 +59,9 @@ export const persist = (requests: StoredRequest[]): number => {
     localStorage.setItem(STORAGE_KEY, JSON.stringify(stored));
     return lost;
   } catch {
-    return requests.reduce((sum, r) => sum + r.spans, 0);
+    return all;
   }
 };
 
 /** Takes every stored request out of storage, for this page to send. */
-export const takePersisted = (): Stored => {
-  const stored = load();
-  try {
-    localStorage.removeItem(STORAGE_KEY);
-  } catch {
-    // Nothing to take.
-  }
-  return stored;
-};
+export const takePersisted = (): Stored => load(true);

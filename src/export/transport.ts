@@ -4,20 +4,19 @@
 
 /** How a request was answered: an HTTP status (0 for a network error) and the delay the server asked for (ms). */
 export interface Answer {
-  status: number;
-  retryAfter?: number;
+  _status: number;
+  _retryAfter?: number;
 }
 
 /** Statuses after which OTLP/HTTP clients retry (OTLP specification, "Retryable response codes"). */
-export const isRetryable = (status: number): boolean =>
-  status === 0 || status === 429 || status === 502 || status === 503 || status === 504;
+export const isRetryable = (status: number): boolean => [0, 429, 502, 503, 504].includes(status);
 
-/** Milliseconds until the time a `Retry-After` header names (seconds, or an HTTP date), if it names one. */
-export const parseRetryAfter = (header: string | null): number | undefined => {
-  if (!header) return undefined;
-  const ms = /^\s*\d+\s*$/.test(header) ? +header * 1000 : Date.parse(header) - Date.now();
-  return Number.isNaN(ms) ? undefined : Math.max(0, ms);
-};
+/**
+ * Milliseconds a `Retry-After` header asks to wait, if it gives seconds, as collectors do (an HTTP date is rare
+ * there, and falls back to the exponential backoff).
+ */
+export const parseRetryAfter = (header: string | null): number | undefined =>
+  header && /^\s*\d+\s*$/.test(header) ? +header * 1000 : undefined;
 
 /**
  * POSTs `payload` with `fetch`. The response body is always read, errors included: Chromium holds a keepalive
@@ -31,13 +30,12 @@ export const post = (
   payload: Uint8Array,
   keepalive: boolean,
 ): Promise<Answer> =>
-  fetchFn(url, { method: 'POST', headers, body: payload as Uint8Array<ArrayBuffer>, keepalive, credentials: 'omit', mode: 'cors' }).then(
+  // `mode` is `cors` by default.
+  fetchFn(url, { method: 'POST', headers, body: payload as Uint8Array<ArrayBuffer>, keepalive, credentials: 'omit' }).then(
     (response) => {
-      const answer = { status: response.status, retryAfter: parseRetryAfter(response.headers.get('retry-after')) };
-      return response.arrayBuffer().then(
-        () => answer,
-        () => answer,
-      );
+      const answer = { _status: response.status, _retryAfter: parseRetryAfter(response.headers.get('retry-after')) };
+      const done = () => answer;
+      return response.arrayBuffer().then(done, done);
     },
-    () => ({ status: 0 }),
+    () => ({ _status: 0 }),
   );

@@ -1,0 +1,213 @@
+import { test as base, expect } from './support/fixtures';
+import { startApi } from './support/api';
+import type { ReceivedSpan } from './support/receiver';
+import { startSite } from './support/site';
+
+declare const Tracelet: typeof import('../src/index');
+
+type Api = Awaited<ReturnType<typeof startApi>>;
+
+/** Each test gets an allowed API (in propagateTo), another origin that is not allowed, and the app page. */
+const test = base.extend<{ api: Api; other: Api; app: { origin: string } }>({
+  api: async ({}, use) => {
+    const api = await startApi();
+    await use(api);
+    await api.close();
+  },
+  other: async ({}, use) => {
+    const other = await startApi();
+    await use(other);
+    await other.close();
+  },
+  app: async ({ receiver, api }, use) => {
+    const site = await startSite({ ENDPOINT: receiver.url, API: api.origin });
+    await use(site);
+    await site.close();
+  },
+});
+
+const traceparentOf = (headers: Record<string, unknown>) => headers['traceparent'] as string | undefined;
+
+const byName = (spans: ReceivedSpan[], name: string) => spans.filter((s) => s.name === name);
+
+const openApp = async (page: import('@playwright/test').Page, origin: string, endpoint: string, propagateTo: string[], extra = {}) => {
+  await page.goto(`${origin}/e2e/fixtures/app.html`);
+  await page.evaluate(
+    ({ endpoint, propagateTo, extra }) => {
+      Tracelet.init({ serviceName: 'app', endpoint, propagateTo, batchDelay: 50, ...extra, instrumentations: { pageLoad: false, webVitals: false, longTasks: false } });
+    },
+    { endpoint, propagateTo, extra },
+  );
+};
+
+test('a click that fetches an allowed API and XHRs its own origin: click -> fetch and XHR spans, and the backend continues the trace', async ({ page, app, api, receiver }) => {
+  await openApp(page, app.origin, receiver.url, [api.origin]);
+  await page.click('#load');
+  await receiver.waitFor(() => byName(receiver.spans(), 'click').length === 1 && byName(receiver.spans(), 'GET').length === 2, 'click, fetch and XHR');
+  const spans = receiver.spans();
+  const click = byName(spans, 'click')[0];
+  const fetchSpan = spans.find((s) => s.scope === 'tracelet/fetch')!;
+  const xhrSpan = spans.find((s) => s.scope === 'tracelet/xhr')!;
+
+  expect(click.attributes).toMatchObject({ event_type: 'click', target_element: 'button', target_selector: 'button#load' });
+  expect(fetchSpan.parentSpanId).toBe(click.spanId);
+  expect(xhrSpan.parentSpanId).toBe(click.spanId);
+  expect(new Set([click.traceId, fetchSpan.traceId, xhrSpan.traceId]).size).toBe(1);
+  expect(fetchSpan.kind).toBe(3);
+  expect(fetchSpan.attributes).toMatchObject({
+    'http.request.method': 'GET',
+    'url.full': `${api.origin}/data`,
+    'server.address': '127.0.0.1',
+    'server.port': Number(new URL(api.origin).port),
+    'http.response.status_code': 200,
+    'network.protocol.name': 'http',
+    'network.protocol.version': '1.1',
+  });
+  expect(xhrSpan.attributes['url.full']).toBe(`${app.origin}/same-origin?via=xhr`);
+  // Phases from each request's own resource timing entry.
+  for (const span of [fetchSpan, xhrSpan]) {
+    const events = span.raw.events.map((e: any) => e.name);
+    expect(events).toEqual(expect.arrayContaining(['fetchStart', 'requestStart', 'responseStart', 'responseEnd']));
+  }
+  // The click lasts until the XHR started by its fetch callback has finished.
+  expect(BigInt(click.raw.endTimeUnixNano)).toBeGreaterThanOrEqual(BigInt(xhrSpan.raw.endTimeUnixNano) - 2_000_000n);
+
+  // The API saw the same trace, with the fetch span as parent.
+  const seen = api.requests.find((r) => r.path === '/data')!;
+  expect(traceparentOf(seen.headers)).toBe(`00-${fetchSpan.traceId}-${fetchSpan.spanId}-01`);
+});
+
+test('an origin not in propagateTo never sees traceparent, and ignoreUrls are not traced', async ({ page, app, api, other, receiver }) => {
+  await openApp(page, app.origin, receiver.url, [api.origin], { ignoreUrls: [`${api.origin}/status/`] });
+  await page.evaluate(
+    ({ api, other }) =>
+      Promise.all([
+        fetch(`${other}/data`),
+        new Promise((resolve) => {
+          const xhr = new XMLHttpRequest();
+          xhr.open('GET', `${other}/data?via=xhr`);
+          xhr.onloadend = resolve;
+          xhr.send();
+        }),
+        fetch(`${api}/status/204`),
+      ]).then(() => Tracelet.getTracelet()!.flush()),
+    { api: api.origin, other: other.origin },
+  );
+  expect(other.requests).toHaveLength(2);
+  for (const request of other.requests) expect(traceparentOf(request.headers)).toBeUndefined();
+  const urls = receiver.spans().map((s) => s.attributes['url.full']);
+  expect(urls).toEqual(expect.arrayContaining([`${other.origin}/data`, `${other.origin}/data?via=xhr`]));
+  expect(urls).not.toContain(`${api.origin}/status/204`);
+});
+
+test('overlapping requests to the same URL each get their own timings', async ({ page, app, api, receiver }) => {
+  await openApp(page, app.origin, receiver.url, [api.origin]);
+  // The first request waits 600 ms, the second 50 ms: the second finishes first.
+  await page.evaluate((api) => {
+    const slow = fetch(`${api}/delay/600`);
+    return new Promise((resolve) => setTimeout(resolve, 30))
+      .then(() => Promise.all([slow, fetch(`${api}/delay/50`)]))
+      .then(() => Promise.all([fetch(`${api}/data`), fetch(`${api}/data`), fetch(`${api}/data`)]))
+      .then(() => Tracelet.getTracelet()!.flush());
+  }, api.origin);
+  const durationMs = (s: ReceivedSpan) => Number(BigInt(s.raw.endTimeUnixNano) - BigInt(s.raw.startTimeUnixNano)) / 1e6;
+  const slow = receiver.spans().find((s) => s.attributes['url.full'] === `${api.origin}/delay/600`)!;
+  const fast = receiver.spans().find((s) => s.attributes['url.full'] === `${api.origin}/delay/50`)!;
+  expect(durationMs(slow)).toBeGreaterThanOrEqual(590);
+  expect(durationMs(fast)).toBeLessThan(500);
+  // Each span's response phase lies inside its own span.
+  for (const span of receiver.spans().filter((s) => s.scope === 'tracelet/fetch')) {
+    const responseEnd = span.raw.events.find((e: any) => e.name === 'responseEnd');
+    expect(responseEnd, String(span.attributes['url.full'])).toBeDefined();
+    expect(BigInt(responseEnd.timeUnixNano)).toBeGreaterThanOrEqual(BigInt(span.raw.startTimeUnixNano));
+    expect(BigInt(responseEnd.timeUnixNano)).toBeLessThanOrEqual(BigInt(span.raw.endTimeUnixNano));
+  }
+  const dataSpans = receiver.spans().filter((s) => s.attributes['url.full'] === `${api.origin}/data`);
+  expect(new Set(dataSpans.map((s) => s.raw.events.find((e: any) => e.name === 'fetchStart').timeUnixNano)).size).toBe(3);
+});
+
+test('a fetch after a native await in a click handler joins the click trace', async ({ page, app, api, receiver }) => {
+  await openApp(page, app.origin, receiver.url, [api.origin]);
+  await page.click('#await-then-fetch');
+  await receiver.waitFor(() => receiver.spans().some((s) => s.scope === 'tracelet/fetch') && receiver.spans().some((s) => s.name === 'click'), 'click and fetch');
+  const click = byName(receiver.spans(), 'click')[0];
+  const fetchSpan = receiver.spans().find((s) => s.scope === 'tracelet/fetch')!;
+  expect(fetchSpan.traceId).toBe(click.traceId);
+  expect(fetchSpan.parentSpanId).toBe(click.spanId);
+  expect(traceparentOf(api.requests[0].headers)).toBe(`00-${click.traceId}-${fetchSpan.spanId}-01`);
+});
+
+test('overlapping interactions never adopt each other\'s requests', async ({ page, app, api, receiver }) => {
+  await openApp(page, app.origin, receiver.url, [api.origin]);
+  await page.evaluate((api) => {
+    const a = document.createElement('button');
+    const b = document.createElement('button');
+    a.id = 'a';
+    b.id = 'b';
+    document.body.append(a, b);
+    a.addEventListener('click', () => fetch(`${api}/delay/300?from=a`));
+    b.addEventListener('click', () => fetch(`${api}/delay/10?from=b`));
+  }, api.origin);
+  await page.click('#a');
+  await page.click('#b');
+  await receiver.waitFor(() => byName(receiver.spans(), 'click').length === 2 && receiver.spans().filter((s) => s.scope === 'tracelet/fetch').length === 2, 'two clicks, two fetches');
+  const clicks = byName(receiver.spans(), 'click');
+  const clickA = clicks.find((c) => c.attributes.target_selector === 'button#a')!;
+  const clickB = clicks.find((c) => c.attributes.target_selector === 'button#b')!;
+  expect(clickA.traceId).not.toBe(clickB.traceId);
+  const fetchOf = (from: string) => receiver.spans().find((s) => String(s.attributes['url.full']).includes(`from=${from}`))!;
+  expect(fetchOf('a').parentSpanId).toBe(clickA.spanId);
+  expect(fetchOf('b').parentSpanId).toBe(clickB.spanId);
+});
+
+test('a route change groups the requests made during it', async ({ page, app, api, receiver }) => {
+  await openApp(page, app.origin, receiver.url, [api.origin]);
+  await page.click('#navigate');
+  await page.goBack();
+  await receiver.waitFor(() => byName(receiver.spans(), 'routeChange').length === 2 && receiver.spans().some((s) => s.scope === 'tracelet/fetch'), 'two route changes and the fetch');
+  const [push, pop] = byName(receiver.spans(), 'routeChange').sort((x, y) => (x.attributes['navigation.type'] === 'pushState' ? -1 : 1));
+  const click = byName(receiver.spans(), 'click')[0];
+  expect(push.attributes).toMatchObject({ 'navigation.type': 'pushState', 'url.full': `${app.origin}/cart` });
+  expect(push.parentSpanId).toBe(click.spanId);
+  expect(pop.attributes).toMatchObject({ 'navigation.type': 'popstate', 'url.full': `${app.origin}/e2e/fixtures/app.html` });
+  const fetchSpan = receiver.spans().find((s) => s.scope === 'tracelet/fetch')!;
+  expect(fetchSpan.parentSpanId).toBe(pop.spanId);
+  expect(fetchSpan.traceId).toBe(pop.traceId);
+});
+
+test('a server that refuses the trace headers: after the first refusal they are not sent there again', async ({ page, receiver }) => {
+  const strict = await startApi({ allowTraceHeaders: false });
+  const site = await startSite({ ENDPOINT: receiver.url, API: strict.origin });
+  try {
+    const warnings: string[] = [];
+    page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
+    await openApp(page, site.origin, receiver.url, [strict.origin]);
+    const results = await page.evaluate((api) => {
+      const get = () => fetch(`${api}/data`).then((r) => r.status, (e) => e.name);
+      return get().then((first) => get().then((second) => [first, second]));
+    }, strict.origin);
+    // The first request fails as it would for any app that sends a header the server does not allow.
+    expect(results).toEqual(['TypeError', 200]);
+    expect(strict.requests).toHaveLength(1);
+    expect(traceparentOf(strict.requests[0].headers)).toBeUndefined();
+    expect(warnings.filter((w) => w.includes('traceparent'))).toHaveLength(1);
+    await page.evaluate(() => Tracelet.getTracelet()!.flush());
+    const [refused, next] = receiver.spans().filter((s) => s.scope === 'tracelet/fetch');
+    expect(refused.raw.status.code).toBe(2);
+    expect(refused.attributes['error.type']).toBe('TypeError');
+    expect(next.attributes['http.response.status_code']).toBe(200);
+  } finally {
+    await site.close();
+    await strict.close();
+  }
+});
+
+test('a response announcing its server span in Server-Timing is linked to it', async ({ page, app, api, receiver }) => {
+  await openApp(page, app.origin, receiver.url, [api.origin]);
+  const server = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+  await page.evaluate((url) => fetch(url).then(() => Tracelet.getTracelet()!.flush()), `${api.origin}/server-timing/${server}`);
+  const span = receiver.spans().find((s) => s.scope === 'tracelet/fetch')!;
+  expect(span.raw.links).toEqual([
+    expect.objectContaining({ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331' }),
+  ]);
+});

@@ -1,0 +1,185 @@
+import type { Page } from '@playwright/test';
+import { test, expect, hidePage } from './support/fixtures';
+import type { ReceivedSpan } from './support/receiver';
+
+declare const Tracelet: typeof import('../src/index');
+declare const showBanner: () => void;
+declare const blockSoon: (ms: number) => void;
+declare const seenByPage: string[];
+
+const VITALS = ['LCP', 'CLS', 'INP', 'FCP', 'TTFB'];
+const STATUS_ERROR = 2;
+
+const nanos = (span: ReceivedSpan, end: 'start' | 'end') => BigInt(span.raw[`${end}TimeUnixNano`]);
+const durationMs = (span: ReceivedSpan) => Number(nanos(span, 'end') - nanos(span, 'start')) / 1e6;
+/**
+ * Starts watching for the next interaction; `settled()` resolves once the browser has reported it (event timing)
+ * and web-vitals has taken it in, as it has when a person pauses before switching tabs: web-vitals processes
+ * event entries in an idle callback (at most 1 s later), and an interaction the page is hidden before that is
+ * missing from the INP reported then. This observer and idle callback are registered after web-vitals' own, so
+ * they run after them. Event entries under 104 ms are not buffered, so the watch starts before the interaction.
+ */
+const watchInteraction = async (page: Page) => {
+  const watch = await page.evaluateHandle(() => ({
+    settled: new Promise<void>((resolve) =>
+      new PerformanceObserver((list, observer) => {
+        if (!list.getEntries().some((e) => (e as PerformanceEventTiming).interactionId)) return;
+        observer.disconnect();
+        requestIdleCallback(() => resolve(), { timeout: 1000 });
+      }).observe({ type: 'event', durationThreshold: 16 } as PerformanceObserverInit),
+    ),
+  }));
+  return { settled: () => watch.evaluate((w) => w.settled) };
+};
+
+const exceptionOf = (span: ReceivedSpan) => {
+  const event = (span.raw.events ?? []).find((e: { name: string }) => e.name === 'exception');
+  return event && Object.fromEntries(event.attributes.map((kv: any) => [kv.key, kv.value.stringValue]));
+};
+
+test('web vitals and uncaught errors arrive when the page is hidden, with ratings, selectors and stack traces', async ({ page, site, receiver }) => {
+  await page.goto(`${site.origin}/e2e/fixtures/vitals-errors.html`);
+  await page.evaluate(() => showBanner());
+  const interaction = await watchInteraction(page);
+  await page.click('#buy'); // a slow handler that throws: INP, and an uncaught error
+  await interaction.settled();
+  await page.click('#reject'); // an unhandled rejection
+  await expect.poll(() => page.evaluate(() => seenByPage)).toEqual([expect.stringContaining('thrown on purpose')]);
+  // batchDelay is 10 minutes: nothing has left yet.
+  expect(receiver.requests).toHaveLength(0);
+
+  await hidePage(page);
+  const names = [...VITALS, 'documentLoad'];
+  await receiver.waitFor(
+    () => names.every((name) => receiver.spans().some((s) => s.name === name)) && receiver.spans().filter(exceptionOf).length === 2,
+    'five vitals, the page load and two exceptions',
+  );
+  const spans = receiver.spans();
+  const load = spans.find((s) => s.name === 'documentLoad')!;
+  const vital = Object.fromEntries(VITALS.map((name) => [name, spans.filter((s) => s.name === name)]));
+
+  for (const name of VITALS) {
+    expect(vital[name], `${name} is reported once`).toHaveLength(1);
+    const [span] = vital[name];
+    expect(span.scope).toBe('tracelet/web-vitals');
+    // In the page load's trace, so a backend shows them with the load they measure.
+    expect(span.traceId).toBe(load.traceId);
+    expect(span.parentSpanId).toBe(load.spanId);
+    expect(span.attributes).toMatchObject({
+      'web_vital.name': name,
+      'web_vital.rating': expect.stringMatching(/^(good|needs-improvement|poor)$/),
+      'web_vital.navigation_type': 'navigate',
+      'web_vital.id': expect.stringMatching(/^v\d-/),
+    });
+    expect(span.attributes['web_vital.value']).toBeGreaterThanOrEqual(0);
+    expect(span.attributes['web_vital.delta']).toBe(span.attributes['web_vital.value']);
+  }
+  // Time-based vitals last exactly as long as their value.
+  for (const name of ['LCP', 'FCP', 'TTFB', 'INP']) {
+    expect(Math.abs(durationMs(vital[name][0]) - Number(vital[name][0].attributes['web_vital.value']))).toBeLessThan(0.01);
+  }
+  expect(vital.LCP[0].attributes['web_vital.target']).toBe('img#hero');
+  expect(vital.CLS[0].attributes['web_vital.value']).toBeGreaterThan(0);
+  expect(vital.CLS[0].attributes['web_vital.target']).toBe('img#hero');
+  expect(vital.INP[0].attributes['web_vital.target']).toBe('button#buy');
+  expect(vital.INP[0].attributes['web_vital.value']).toBeGreaterThanOrEqual(80);
+
+  const [thrown, rejected] = ['thrown on purpose', 'rejected on purpose'].map(
+    (message) => spans.find((s) => exceptionOf(s)?.['exception.message'] === message)!,
+  );
+  expect(exceptionOf(thrown)).toMatchObject({ 'exception.type': 'Error', 'exception.stacktrace': expect.stringContaining('HTMLButtonElement') });
+  expect(exceptionOf(rejected)).toMatchObject({ 'exception.type': 'TypeError', 'exception.stacktrace': expect.stringContaining('rejected on purpose') });
+  // Each was thrown (or rejected) in a click handler, so it is recorded on that click's span.
+  expect(thrown.attributes.target_selector).toBe('button#buy');
+  expect(rejected.attributes.target_selector).toBe('button#reject');
+  for (const span of [thrown, rejected]) {
+    expect(span.name).toBe('click');
+    expect(span.scope).toBe('tracelet/interactions');
+    expect(span.raw.status).toEqual({ code: STATUS_ERROR, message: exceptionOf(span)['exception.message'] });
+  }
+});
+
+test('an error outside any span gets an exception span of its own', async ({ page, site, receiver }) => {
+  await page.goto(`${site.origin}/e2e/fixtures/vitals-errors.html`);
+  await page.evaluate(() => setTimeout(() => {
+    throw new SyntaxError('thrown from a timer');
+  }));
+  await hidePage(page);
+  await receiver.waitFor(() => receiver.spans().some((s) => s.name === 'exception'), 'the exception span');
+  const span = receiver.spans().find((s) => s.name === 'exception')!;
+  expect(span.scope).toBe('tracelet/errors');
+  expect(span.parentSpanId).toBeUndefined();
+  expect(exceptionOf(span)).toMatchObject({ 'exception.type': 'SyntaxError', 'exception.message': 'thrown from a timer' });
+  expect(span.raw.status).toEqual({ code: STATUS_ERROR, message: 'thrown from a timer' });
+  expect(nanos(span, 'end')).toBe(nanos(span, 'start'));
+});
+
+test('without zone.js, an error reported while a span is active is recorded on that span', async ({ page, site, receiver }) => {
+  await page.goto(`${site.origin}/e2e/fixtures/plain-bundle.html`);
+  await page.evaluate((endpoint) => {
+    const { tracer, flush } = Tracelet.init({ serviceName: 'errors', endpoint, instrumentations: { pageLoad: false, webVitals: false, longTasks: false } });
+    tracer.startActiveSpan('checkout', (span) => {
+      reportError(new RangeError('reported on purpose'));
+      span.end();
+    });
+    return flush();
+  }, receiver.url);
+  const spans = receiver.spans();
+  expect(spans.map((s) => s.name)).toEqual(['checkout']);
+  expect(exceptionOf(spans[0])).toMatchObject({ 'exception.type': 'RangeError', 'exception.message': 'reported on purpose' });
+  expect(spans[0].raw.status).toEqual({ code: STATUS_ERROR, message: 'reported on purpose' });
+});
+
+test('after shutdown() and a new init(), each error and each vital is recorded once', async ({ page, site, receiver }) => {
+  await page.goto(`${site.origin}/e2e/fixtures/vitals-errors.html`);
+  await page.evaluate(
+    (endpoint) =>
+      Tracelet.getTracelet()!
+        .shutdown()
+        .then(() => Tracelet.init({ serviceName: 'again', endpoint, batchDelay: 600000 })),
+    receiver.url,
+  );
+  const interaction = await watchInteraction(page);
+  await page.click('#buy');
+  await interaction.settled();
+  await hidePage(page);
+  const errors = () => receiver.spans().filter((s) => exceptionOf(s)?.['exception.message'] === 'thrown on purpose');
+  await receiver.waitFor(() => ['LCP', 'INP'].every((name) => receiver.spans().some((s) => s.name === name)) && errors().length > 0, 'LCP, INP and the error');
+  await page.evaluate(() => Tracelet.getTracelet()!.flush());
+  for (const name of ['LCP', 'INP']) expect(receiver.spans().filter((s) => s.name === name)).toHaveLength(1);
+  expect(errors()).toHaveLength(1);
+  expect(errors()[0].raw.events.filter((e: { name: string }) => e.name === 'exception')).toHaveLength(1);
+});
+
+test('a main thread blocked for 120 ms yields a long animation frame span naming the script', async ({ page, site, receiver }) => {
+  await page.goto(`${site.origin}/e2e/fixtures/plain-bundle.html`);
+  await page.evaluate((endpoint) => Tracelet.init({ serviceName: 'long-tasks', endpoint, batchDelay: 50 }), receiver.url);
+  await page.evaluate(() => blockSoon(120));
+  const isOurs = (s: ReceivedSpan) => s.attributes['code.function.name'] === 'blockMainThread';
+  await receiver.waitFor(() => receiver.spans().some(isOurs), 'the long animation frame');
+  const span = receiver.spans().find(isOurs)!;
+  expect(span.name).toBe('longAnimationFrame');
+  expect(span.scope).toBe('tracelet/long-tasks');
+  expect(durationMs(span)).toBeGreaterThanOrEqual(120);
+  expect(span.attributes).toMatchObject({
+    'browser.script.invoker': 'TimerHandler:setTimeout',
+    'code.file.path': `${site.origin}/e2e/fixtures/plain-bundle.html`,
+  });
+  expect(span.attributes['browser.script.duration']).toBeGreaterThanOrEqual(120);
+});
+
+test('the long task threshold leaves shorter frames out', async ({ page, site, receiver }) => {
+  await page.goto(`${site.origin}/e2e/fixtures/plain-bundle.html`);
+  await page.evaluate(
+    (endpoint) => Tracelet.init({ serviceName: 'long-tasks', endpoint, batchDelay: 50, instrumentations: { longTasks: { threshold: 200 } } }),
+    receiver.url,
+  );
+  await page.evaluate(() => blockSoon(120));
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 100))));
+  await page.evaluate(() => blockSoon(250));
+  const frames = () => receiver.spans().filter((s) => s.name === 'longAnimationFrame');
+  await receiver.waitFor(() => frames().some((s) => s.attributes['code.function.name'] === 'blockMainThread'), 'the 250 ms frame');
+  await page.evaluate(() => Tracelet.getTracelet()!.flush());
+  // The 120 ms frame came first, so it would have arrived by now.
+  for (const frame of frames()) expect(durationMs(frame)).toBeGreaterThanOrEqual(200);
+});

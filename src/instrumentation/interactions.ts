@@ -1,0 +1,48 @@
+import type { Instrumentation } from '../lib/instrumentation';
+import { toEpochMs } from '../core/clock';
+import { listen } from '../core/context';
+import { type IdleSpan, newestIdleSpan, runListenersInIdleSpans, startIdleSpan } from '../lib/idle-span';
+import { selectorOf } from '../lib/selector';
+
+/** Settings of the interactions instrumentation: `init({ instrumentations: { interactions: { ... } } })`. */
+export interface InteractionSettings {
+  /** Event types traced. Default `['click', 'submit']`. */
+  events?: string[];
+  /** Longest an interaction span waits for the work its handlers started, in ms. Default 10000. */
+  maxDuration?: number;
+}
+
+/**
+ * Traces user interactions: an INTERNAL span per event (named after its type, such as `click`), with the target
+ * described by tag and a short CSS selector, never its text. The span stays open while the work its handlers
+ * started is pending (see lib/idle-span.ts) and becomes the parent of that work. A route change in progress is
+ * the parent of interactions during it; otherwise each interaction starts a trace.
+ *
+ * With zone.js, the page's listeners for a traced event run in the interaction's Zone, so what they schedule
+ * carries the span; events without a listener make no span. Without zone.js, a capture listener on the window
+ * starts a span for every traced event, and requests started while it is open join it.
+ */
+export const instrumentInteractions: Instrumentation<InteractionSettings> = ({ tracer }, settings) => {
+  const { events = ['click', 'submit'], maxDuration = 10_000 } = settings;
+  const interactions = new WeakMap<Event, IdleSpan>();
+
+  const interactionOf = (event: Event): IdleSpan => {
+    let idle = interactions.get(event);
+    if (!idle) {
+      const target = event.target as Element | null;
+      const span = tracer.startScopedSpan('tracelet/interactions', event.type, {
+        startTime: event.timeStamp ? toEpochMs(event.timeStamp) : undefined,
+        parent: newestIdleSpan('routeChange')?._span ?? null,
+        attributes: { event_type: event.type, target_element: target?.localName, target_selector: selectorOf(target) },
+      });
+      idle = startIdleSpan('interaction', span, maxDuration);
+      interactions.set(event, idle);
+    }
+    return idle;
+  };
+
+  return (
+    runListenersInIdleSpans((event) => (events.includes(event.type) ? interactionOf(event) : undefined)) ||
+    listen(events, (event) => void interactionOf(event))
+  );
+};

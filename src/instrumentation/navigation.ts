@@ -1,0 +1,63 @@
+import type { Instrumentation } from '../lib/instrumentation';
+import { listen } from '../core/context';
+import { type IdleSpan, runListenersInIdleSpans, startIdleSpan } from '../lib/idle-span';
+import { safely } from '../lib/safely';
+import { urlFull } from '../lib/url-full';
+
+/** Settings of the navigation instrumentation: `init({ instrumentations: { navigation: { ... } } })`. */
+export interface NavigationSettings {
+  /** Longest a route change span waits for the work started during it, in ms. Default 10000. */
+  maxDuration?: number;
+}
+
+/** The route changes the browser makes (the back and forward buttons, a link to an anchor). */
+const BROWSER_EVENTS = ['popstate', 'hashchange'];
+
+/**
+ * Traces single-page-app route changes: `history.pushState`, `replaceState`, `popstate` and `hashchange` that
+ * change the URL start a `routeChange` span, child of what was active (the click that navigated, say). It stays
+ * open while the requests and interactions that follow are pending, and they join it (see lib/idle-span.ts).
+ */
+export const instrumentNavigation: Instrumentation<NavigationSettings> = ({ tracer, options }, { maxDuration = 10_000 }) => {
+  let current = location.href;
+  // The route change each popstate or hashchange event started; the app's listeners for the event run in it.
+  const byEvent = new WeakMap<Event, IdleSpan | undefined>();
+  const url = (href: string) => urlFull(href, options.redactQueryParams);
+
+  // Never lets tracing break the app's navigation.
+  const changed = safely((type: string): IdleSpan | undefined => {
+    const previous = current;
+    current = location.href;
+    if (current !== previous) {
+      const span = tracer.startScopedSpan('tracelet/navigation', 'routeChange', {
+        // A change the app made (pushState) belongs to what it was doing, even after a native await; one the
+        // browser made (back button) starts its own trace unless a span is active.
+        parent: BROWSER_EVENTS.includes(type) ? tracer.activeSpan() ?? null : undefined,
+        attributes: { 'url.full': url(current), 'navigation.type': type },
+      });
+      return startIdleSpan('routeChange', span, maxDuration);
+    }
+  });
+  // Whichever sees the event first, our listener or one of the app's, starts the route change.
+  const routeChangeOf = (event: Event) => {
+    if (!byEvent.has(event)) byEvent.set(event, changed(event.type));
+    return byEvent.get(event);
+  };
+
+  const originals = { pushState: history.pushState, replaceState: history.replaceState };
+  for (const [type, original] of Object.entries(originals)) {
+    history[type as keyof typeof originals] = function (this: History, ...args: Parameters<History['pushState']>) {
+      const result = original.apply(this, args);
+      changed(type);
+      return result;
+    };
+  }
+  const unlisten = listen(BROWSER_EVENTS, routeChangeOf);
+  const stopListeners = runListenersInIdleSpans((event) => (BROWSER_EVENTS.includes(event.type) ? routeChangeOf(event) : undefined));
+
+  return () => {
+    if (stopListeners) stopListeners();
+    Object.assign(history, originals);
+    unlisten();
+  };
+};

@@ -1,0 +1,65 @@
+import type { Instrumentation } from '../lib/instrumentation';
+import { refuseOrigin, startRequest } from '../lib/http';
+import { safely } from '../lib/safely';
+
+interface Opened {
+  _method: string;
+  _url: unknown;
+  /** The app set a traceparent of its own, which is left alone. */
+  _hasTraceParent?: boolean;
+}
+
+const END_EVENTS = ['load', 'error', 'abort', 'timeout'];
+
+/**
+ * Traces `XMLHttpRequest`: one CLIENT span per `send()`, with trace headers as for fetch. Only `open`,
+ * `setRequestHeader` and `send` are wrapped, each calling the browser's own, so the app's listeners, `on*`
+ * handlers, readyState sequence and synchronous requests behave as before.
+ */
+export const instrumentXhr: Instrumentation = (context) => {
+  if (typeof XMLHttpRequest !== 'function') return () => {};
+  const proto = XMLHttpRequest.prototype;
+  const { open, send, setRequestHeader } = proto;
+  const opened = new WeakMap<XMLHttpRequest, Opened>();
+
+  proto.open = function (this: XMLHttpRequest, method: string, url: string | URL) {
+    opened.set(this, { _method: String(method), _url: url });
+    // eslint-disable-next-line prefer-rest-params
+    return open.apply(this, arguments as unknown as Parameters<typeof open>);
+  } as typeof open;
+
+  proto.setRequestHeader = function (this: XMLHttpRequest, name: string, value: string) {
+    const state = opened.get(this);
+    if (state && String(name).toLowerCase() === 'traceparent') state._hasTraceParent = true;
+    return setRequestHeader.call(this, name, value);
+  };
+
+  // If tracing fails, the request itself must still go out.
+  const trace = safely((xhr: XMLHttpRequest) => {
+    const state = opened.get(xhr);
+    // A second send() without open() throws in the browser; only the first is traced.
+    opened.delete(xhr);
+    const request = state && xhr.readyState === 1 && startRequest(context, 'tracelet/xhr', state._method, state._url);
+    if (request) {
+      const { _finish: finish, _url: url, _headers: headers } = request;
+      if (headers && !state._hasTraceParent) {
+        for (const [name, value] of Object.entries(headers)) setRequestHeader.call(xhr, name, value);
+      }
+      const onEnd = ({ type }: Event) => {
+        for (const end of END_EVENTS) xhr.removeEventListener(end, onEnd);
+        if (type === 'error' && headers && navigator.onLine) refuseOrigin(url);
+        finish(xhr.status, type === 'load' ? undefined : { name: type, message: `request ${type}` });
+      };
+      for (const type of END_EVENTS) xhr.addEventListener(type, onEnd);
+    }
+  });
+
+  proto.send = function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
+    trace(this);
+    return send.call(this, body);
+  };
+
+  return () => {
+    Object.assign(proto, { open, send, setRequestHeader });
+  };
+};

@@ -1,0 +1,89 @@
+import type { Attributes } from '../types';
+import type { InstrumentationContext } from './instrumentation';
+import type { RecordedSpan } from '../core/span';
+import { now, toEpochMs } from '../core/clock';
+import { outsideSpans } from '../core/context';
+import { formatTraceParent } from '../core/propagation';
+import { warn } from '../core/warn';
+import { holdIdleSpan } from './idle-span';
+import { addPhaseEvents, entryAttributes, timingOf, trackRequest } from './resource-timing';
+import { serverTimingContext } from './server-timing';
+import { absoluteUrl, matchesAny, redactUrl } from './urls';
+
+/**
+ * What fetch and XHR tracing share: which requests are traced and which get `traceparent`, the CLIENT span with
+ * its HTTP attributes, and its end, with timings from the request's own resource timing entry.
+ */
+
+/** Origins whose server refused our trace headers (a failed CORS preflight): they get none for the rest of the page. */
+const refusedOrigins = new Set<string>();
+
+/** A traced request in flight. */
+export interface HttpRequest {
+  _span: RecordedSpan;
+  _url: URL;
+  /** Headers to add to the request, when it may carry trace context. */
+  _headers?: Record<string, string>;
+  _finish(status: number, error?: unknown): void;
+}
+
+/**
+ * Starts tracing a request to `input` with `method`, or returns undefined when it is not traced (the collector,
+ * `ignoreUrls`, an invalid URL).
+ */
+export const startRequest = ({ tracer, options }: InstrumentationContext, scope: string, method: string, input: unknown): HttpRequest | undefined => {
+  const url = absoluteUrl(input);
+  if (!url || (options.endpoint && url.href.startsWith(absoluteUrl(options.endpoint)!.href)) || matchesAny(url.href, options.ignoreUrls)) {
+    return undefined;
+  }
+  method = method.toUpperCase();
+  const span = tracer.startScopedSpan(scope, method, {
+    kind: 'client',
+    attributes: {
+      'http.request.method': method,
+      'url.full': redactUrl(url, options.redactQueryParams),
+      'server.address': url.hostname,
+      'server.port': Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
+    },
+  });
+  let headers: Record<string, string> | undefined;
+  if (url.origin === location.origin || (!refusedOrigins.has(url.origin) && matchesAny(url.href, options.propagateTo))) {
+    headers = { traceparent: formatTraceParent(span.context) };
+    if (span.context.traceState) headers.tracestate = span.context.traceState;
+  }
+  const release = holdIdleSpan();
+  const timing = outsideSpans(() => trackRequest(url.href));
+
+  const finish = (status: number, error?: unknown) => {
+    release();
+    const end = now();
+    const failed = error !== undefined;
+    const errorType = failed ? (error as Error)?.name || 'Error' : !status ? 'Error' : status >= 400 ? String(status) : undefined;
+    span.setAttributes({ 'http.response.status_code': status || undefined, 'error.type': errorType });
+    if (errorType) span.setStatus('error', failed ? String((error as Error)?.message ?? error) : undefined);
+    // The timing entry arrives a little after the response; waiting for it happens outside the page's Zones, so
+    // that it keeps no interaction open.
+    outsideSpans(() =>
+      timingOf(timing, (entry) => {
+        if (entry) {
+          addPhaseEvents(span, entry);
+          span.setAttributes(entryAttributes(entry));
+          const server = serverTimingContext(entry);
+          if (server) span.addLink({ context: server });
+        }
+        span.end(entry?.responseEnd ? toEpochMs(entry.responseEnd) : end);
+      }),
+    );
+  };
+  return { _span: span, _url: url, _headers: headers, _finish: finish };
+};
+
+/**
+ * Called when a request that carried trace headers to another origin failed as a refused CORS preflight does:
+ * stops sending them there, and says so once.
+ */
+export const refuseOrigin = ({ origin }: URL): void => {
+  if (origin === location.origin || refusedOrigins.has(origin)) return;
+  refusedOrigins.add(origin);
+  warn(`${origin} refused traceparent, no longer sent there. Allow traceparent, tracestate in its Access-Control-Allow-Headers.`);
+};
