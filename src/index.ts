@@ -30,6 +30,7 @@ export type {
   Tracer,
 } from './types';
 export { parseTraceParent as extractTraceContext, formatTraceParent } from './core/propagation';
+export { parseBaggage, formatBaggage, type Baggage } from './core/baggage';
 export { instrumentErrors } from './instrumentation/errors';
 export { instrumentFetch } from './instrumentation/fetch';
 export { instrumentInteractions } from './instrumentation/interactions';
