@@ -31,15 +31,15 @@ let current: Tracelet | undefined;
  */
 export const initWith = (options: TraceletOptions, instrumentations: Partial<Record<string, Instrumentation<any>>>): Tracelet => {
   if (current) {
-    warn('already running; call shutdown() first.');
+    warn('already running; call shutdown() first');
     return current;
   }
   // Options set to undefined keep their defaults, as a script tag without an attribute does.
   const o = { ...DEFAULTS } as ResolvedOptions;
   for (const key in options) if ((options as any)[key] !== undefined) (o as any)[key] = (options as any)[key];
   if (!o.serviceName || typeof o.serviceName !== 'string') o.serviceName = warn('set serviceName; using "unknown_service".') || 'unknown_service';
-  if (!(o.sampleRate >= 0 && o.sampleRate <= 1)) o.sampleRate = warn('sampleRate must be 0 to 1; using 1.') || 1;
-  const exporter = o.endpoint ? createExporter(o as ExporterConfig) : warn('set endpoint (your OTLP/HTTP traces URL) to send spans.');
+  if (!(o.sampleRate >= 0 && o.sampleRate <= 1)) o.sampleRate = warn('sampleRate must be 0 to 1; using 1') || 1;
+  const exporter = o.endpoint ? createExporter(o as ExporterConfig) : warn('set endpoint to your OTLP/HTTP traces URL to send spans');
   const sessionId = createSession(o.sessionTimeout);
   const tracer = createTracer({
     _sampleRate: o.sampleRate,

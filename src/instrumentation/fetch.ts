@@ -36,7 +36,7 @@ export const instrumentFetch: Instrumentation = (context) => {
     return send(traced ?? init).then(answered, (error: unknown) => {
       // A refused CORS preflight looks like any network error: a TypeError. Failing so while online, with trace
       // headers, is taken as a refusal: the next requests there go without them.
-      if (traced && (error as Error)?.name === 'TypeError' && navigator.onLine) refuseOrigin(url);
+      if (traced && (error as Error)?.name === 'TypeError') refuseOrigin(url);
       finish(0, error);
       throw error;
     });

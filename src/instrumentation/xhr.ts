@@ -47,7 +47,7 @@ export const instrumentXhr: Instrumentation = (context) => {
       }
       const onEnd = ({ type }: Event) => {
         for (const end of END_EVENTS) xhr.removeEventListener(end, onEnd);
-        if (type === 'error' && headers && navigator.onLine) refuseOrigin(url);
+        if (type === 'error' && headers) refuseOrigin(url);
         finish(xhr.status, type === 'load' ? undefined : { name: type, message: `request ${type}` });
       };
       for (const type of END_EVENTS) xhr.addEventListener(type, onEnd);

@@ -83,7 +83,8 @@ export const startRequest = ({ tracer, options }: InstrumentationContext, scope:
  * stops sending them there, and says so once.
  */
 export const refuseOrigin = ({ origin }: URL): void => {
-  if (origin === location.origin || refusedOrigins.has(origin)) return;
+  // Offline, every request fails: that says nothing of the server.
+  if (!navigator.onLine || origin === location.origin || refusedOrigins.has(origin)) return;
   refusedOrigins.add(origin);
-  warn(`${origin} refused traceparent, no longer sent there. Allow traceparent, tracestate in its Access-Control-Allow-Headers.`);
+  warn(`${origin} refused traceparent: add traceparent, tracestate to its Access-Control-Allow-Headers.`);
 };
