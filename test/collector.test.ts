@@ -24,12 +24,15 @@ function recordTrace(): ReadableSpan[] {
       resource: resourceFromAttributes({ 'service.name': service, 'telemetry.sdk.language': 'webjs' }),
       spanProcessors: [new SimpleSpanProcessor(exporter)],
     }).getTracer('collector-test', '1.0.0');
-  const client = tracerOf('web').startSpan('checkout', { kind: SpanKind.CLIENT, attributes: { 'http.request.method': 'POST', 'url.full': 'http://api.test/pay' } });
-  const server = tracerOf('api').startSpan('POST /pay', { kind: SpanKind.SERVER, attributes: { items: 3, ratio: 0.5, ok: false, tags: ['a', 'b'] } }, trace.setSpan(context.active(), client));
-  server.addEvent('charged', { amount: 12 });
+  // Explicit times: each provider anchors its own clock, so two spans started together could come out in either
+  // order, and the viewer lists services in start order.
+  const start = Date.now() - 100;
+  const client = tracerOf('web').startSpan('checkout', { kind: SpanKind.CLIENT, startTime: start, attributes: { 'http.request.method': 'POST', 'url.full': 'http://api.test/pay' } });
+  const server = tracerOf('api').startSpan('POST /pay', { kind: SpanKind.SERVER, startTime: start + 5, attributes: { items: 3, ratio: 0.5, ok: false, tags: ['a', 'b'] } }, trace.setSpan(context.active(), client));
+  server.addEvent('charged', { amount: 12 }, start + 20);
   server.setStatus({ code: SpanStatusCode.ERROR, message: 'card declined' });
-  server.end();
-  client.end();
+  server.end(start + 40);
+  client.end(start + 50);
   return exporter.getFinishedSpans();
 }
 

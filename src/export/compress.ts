@@ -2,14 +2,8 @@ import { gzipSync } from 'fflate';
 
 let encoder: TextEncoder | undefined;
 
-/**
- * UTF-8 bytes of `text`. `encodeInto` a buffer large enough for any text is several times faster than `encode`
- * on the joined strings request bodies are made of.
- */
-export const utf8 = (text: string): Uint8Array => {
-  const bytes = new Uint8Array(text.length * 3);
-  return bytes.subarray(0, (encoder ??= new TextEncoder()).encodeInto(text, bytes).written);
-};
+/** UTF-8 bytes of `text`. */
+export const utf8 = (text: string): Uint8Array => (encoder ??= new TextEncoder()).encode(text);
 
 /**
  * gzip, synchronously, so that it also works inside `pagehide`, where `CompressionStream` (asynchronous) would
