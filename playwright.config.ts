@@ -1,19 +1,7 @@
 import { defineConfig } from '@playwright/test';
-import { findBrowser } from './scripts/find-browser.mjs';
+import { CHROMIUM_ARGS, findBrowser } from './scripts/find-browser.mjs';
 
 const executablePath = findBrowser();
-
-// Flags that keep a headless Chromium quiet on machines without outside network (CI, sandboxes). Without the
-// background-networking ones Chromium keeps dialling Google services and floods the log with refused connections.
-const args = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export default defineConfig({
   testDir: './e2e',
@@ -28,7 +16,7 @@ export default defineConfig({
   use: {
     browserName: 'chromium',
     headless: true,
-    launchOptions: { executablePath, args },
+    launchOptions: { executablePath, args: CHROMIUM_ARGS },
     trace: 'off',
   },
 });

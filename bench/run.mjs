@@ -10,7 +10,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { rollup } from 'rollup';
 import { chromium } from 'playwright-core';
-import { findBrowser } from '../scripts/find-browser.mjs';
+import { CHROMIUM_ARGS, findBrowser } from '../scripts/find-browser.mjs';
 import otelConfig from './rollup.config.mjs';
 import { startServers } from './servers.mjs';
 import { bundleSizes, machine, markdown, summarize } from './report.mjs';
@@ -28,15 +28,6 @@ const PLAN = {
 };
 // Bounds a page that stops answering (a flush() that never resolves, say); far above a normal page's few seconds.
 const PAGE_TIMEOUT_MS = 60_000;
-const BROWSER_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 // Only fetch is instrumented on both sides, so both do the same work; every export setting is the library default.
 const TRACELET_INSTRUMENTATIONS = {
   xhr: false,
@@ -130,7 +121,7 @@ async function main() {
   ]);
 
   const servers = await startServers({ zone: at('node_modules/zone.js/fesm2015/zone.min.js'), page: at('bench/page.js') });
-  const browser = await chromium.launch({ executablePath, args: BROWSER_ARGS });
+  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   const timers = [];
   let pageCount = 0;
 

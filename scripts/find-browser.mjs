@@ -17,6 +17,20 @@ const SYSTEM_BROWSERS = [
   '/Applications/Chromium.app/Contents/MacOS/Chromium',
 ];
 
+/**
+ * Launch flags for a headless Chromium on machines without outside network (CI, sandboxes): without the
+ * background-networking ones Chromium keeps dialling Google services and floods the log with refused connections.
+ */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
 /** Playwright's own Chromium, when `npx playwright install chromium` has been run on this machine. */
 function playwrightChromium() {
   try {
