@@ -36,18 +36,23 @@ export const cleanValue = (value: unknown, maxLength: number): AttributeValue | 
 /** Attributes kept under the limits, with how many were dropped. */
 export interface AttributeSet {
   _values: Record<string, AttributeValue>;
+  _count: number;
   _dropped: number;
 }
 
-export const newAttributeSet = (): AttributeSet => ({ _values: {}, _dropped: 0 });
+export const newAttributeSet = (): AttributeSet => ({ _values: {}, _count: 0, _dropped: 0 });
 
 /** Sets one attribute in `set`; an invalid value, or a new key past the count limit, is dropped and counted. */
 export const setAttribute = (set: AttributeSet, key: string, value: unknown, limits: SpanLimits): void => {
   if (value === undefined) return;
   const clean = key ? cleanValue(value, limits.attributeLength) : undefined;
-  // Counting the keys costs little next to the rest: there are at most `attributeCount` of them.
-  if (clean === undefined || (!(key in set._values) && Object.keys(set._values).length >= limits.attributeCount)) set._dropped++;
-  else set._values[key] = clean;
+  const isNew = !(key in set._values);
+  // Counted as keys are added: Object.keys() on every attribute of every span would allocate each time.
+  if (clean === undefined || (isNew && set._count >= limits.attributeCount)) set._dropped++;
+  else {
+    set._count += +isNew;
+    set._values[key] = clean;
+  }
 };
 
 /** Sets each attribute of `attributes` in `set`. */

@@ -10,9 +10,8 @@ let hexByte: string[] | undefined;
 const randomHex = (bytes: number): string => {
   hexByte ??= Array.from({ length: 256 }, (_, i) => (i < 16 ? '0' : '') + i.toString(16));
   if (used + bytes > pool.length) pool = crypto.getRandomValues(new Uint8Array((used = 0) + 512));
-  const random = pool.subarray(used, (used += bytes));
   let hex = '';
-  for (const byte of random) hex += hexByte[byte];
+  for (const end = used + bytes; used < end; ) hex += hexByte[pool[used++]];
   // An all-zero id is invalid in W3C Trace Context; drawing again is the only correct answer.
   return /[^0]/.test(hex) ? hex : randomHex(bytes);
 };
