@@ -28,14 +28,23 @@ const minify = () =>
     format: { comments: false },
   });
 
-// tracelet calls fflate's gzipSync with no options, and the web-vitals functions with none either, so the code
-// those libraries run only for options is dead in our bundles. Each option read below becomes `undefined` (or
-// `false`), and terser drops the branches behind it: the soft-navigation tracking of web-vitals, and
+// tracelet calls fflate's gzipSync with one fixed option, and the web-vitals functions with none, so the code
+// those libraries run only for other options is dead in our bundles. Each option read below becomes a constant
+// (mostly `undefined` or `false`), and terser drops the branches behind it: the soft-navigation tracking of web-vitals, and
 // fflate's dictionary, level, file name and streaming-state handling, about 850 bytes gzip in all. A pattern that no longer matches (a
 // new version of a library), or our code passing one of these options, fails the build rather than shipping
 // something else.
 const DEAD_OPTIONS = [
-  { file: /\/fflate\/esm\//, pattern: /\b(?:opt|o)\.(?:dictionary|level|mem|mtime|filename)\b/g, by: 'undefined' },
+  { file: /\/fflate\/esm\//, pattern: /\b(?:opt|o)\.(?:dictionary|level|mtime|filename)\b/g, by: 'undefined' },
+  // The one option tracelet passes, `mem: 2` (src/export/compress.ts), as a constant.
+  { file: /\/fflate\/esm\//, pattern: /\bopt\.mem\b/g, by: '2' },
+  // With the level at its default, 6, the table of settings per level is read at one index: the value, read
+  // from the same file, replaces the read, and the table goes.
+  {
+    file: /\/fflate\/esm\//,
+    pattern: /\bdeo\[lvl - 1\]/g,
+    by: (_, code) => code.match(/\bdeo = \/\*#__PURE__\*\/ new i32\(\[([\d, ]+)\]\)/)[1].split(', ')[5],
+  },
   // gzipSync, the only fflate function tracelet calls (CALLERS), deflates in one go: fflate's streaming state
   // `st` is then always `{ l: 1 }` (last block, nothing carried over), its other fields read as undefined, and
   // the code that saves them for a next chunk is dead.
@@ -58,8 +67,9 @@ const DEAD_OPTIONS = [
 ];
 // Where our code calls those libraries, and what it must not say for the above to hold.
 const CALLERS = [
-  // gzipSync with no options, and nothing else from fflate (its streaming API needs the state removed above).
-  { file: /\/src\/export\/compress\.ts$/, mustNot: /gzipSync\([^)]*,|import\s*\{(?!\s*gzipSync\s*\})[^}]*\}\s*from\s*['"]fflate/ },
+  // gzipSync with `mem: 2` and no other option, and nothing else from fflate (its streaming API needs the state
+  // removed above).
+  { file: /\/src\/export\/compress\.ts$/, mustNot: /gzipSync\((?![^)]*, \{ mem: 2 \}\))[^)]*,|import\s*\{(?!\s*gzipSync\s*\})[^}]*\}\s*from\s*['"]fflate/ },
   { file: /\/src\/instrumentation\/web-vitals\.ts$/, mustNot: /reportAllChanges|reportSoftNavs/ },
 ];
 const deadOptions = () => ({
@@ -75,7 +85,7 @@ const deadOptions = () => ({
       const matches = [...code.matchAll(pattern)];
       if (!matches.length) this.error(`DEAD_OPTIONS: ${pattern} no longer matches ${id}`);
       for (const m of matches) {
-        const text = typeof by === 'function' ? by(m[0]) : by;
+        const text = typeof by === 'function' ? by(m[0], code) : by;
         if (text) out.overwrite(m.index, m.index + m[0].length, text);
         else out.remove(m.index, m.index + m[0].length);
       }

@@ -41,11 +41,16 @@ export const initWith = (options: TraceletOptions, instrumentations: Partial<Rec
   if (!(o.sampleRate >= 0 && o.sampleRate <= 1)) o.sampleRate = warn('sampleRate must be 0 to 1; using 1') || 1;
   const exporter = o.endpoint ? createExporter(o as ExporterConfig) : warn('set endpoint to your OTLP/HTTP traces URL to send spans');
   const sessionId = createSession(o.sessionTimeout);
+  let startAttributes: Record<string, string> = {};
   const tracer = createTracer({
     _sampleRate: o.sampleRate,
     _limits: { ...DEFAULT_LIMITS, ...o.limits },
     _onEnd: (span) => exporter?._enqueue(span),
-    _startAttributes: () => ({ 'session.id': sessionId() }),
+    _startAttributes: () => {
+      // One object while the session lasts, not one per span.
+      const id = sessionId();
+      return startAttributes['session.id'] === id ? startAttributes : (startAttributes = { 'session.id': id });
+    },
     _fallbackParent: adoptingSpan,
   });
 

@@ -11,9 +11,10 @@ const randomHex = (bytes: number): string => {
   hexByte ??= Array.from({ length: 256 }, (_, i) => (i < 16 ? '0' : '') + i.toString(16));
   if (used + bytes > pool.length) pool = crypto.getRandomValues(new Uint8Array((used = 0) + 512));
   let hex = '';
-  for (const end = used + bytes; used < end; ) hex += hexByte[pool[used++]];
+  let any = 0;
+  for (const end = used + bytes; used < end; ) hex += hexByte[(any |= pool[used], pool[used++])];
   // An all-zero id is invalid in W3C Trace Context; drawing again is the only correct answer.
-  return /[^0]/.test(hex) ? hex : randomHex(bytes);
+  return any ? hex : randomHex(bytes);
 };
 
 /** A new random 16-byte trace id, 32 lower-case hex characters, never all zero. */

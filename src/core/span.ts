@@ -2,6 +2,9 @@ import type { Attributes, Link, Span, SpanContext, SpanKind, SpanStatusCode } fr
 import { type AttributeSet, type SpanLimits, newAttributeSet, setAttribute, setAttributes } from './attributes';
 import { now } from './clock';
 
+/** The attributes of every event recorded without any: an event's attributes never change once it is added. */
+const NO_ATTRIBUTES = newAttributeSet();
+
 /** An event recorded on a span. */
 export interface SpanEvent {
   _name: string;
@@ -70,7 +73,7 @@ export class RecordedSpan implements Span {
     if (!this._recording) return this;
     const limits = this._owner._limits;
     if (this._events.length >= limits.eventCount) this._droppedEvents++;
-    else this._events.push({ _name: name, _time: time ?? now(), _attributes: setAttributes(newAttributeSet(), attributes, limits) });
+    else this._events.push({ _name: name, _time: time ?? now(), _attributes: attributes ? setAttributes(newAttributeSet(), attributes, limits) : NO_ATTRIBUTES });
     return this;
   }
 

@@ -147,8 +147,9 @@ export const runListenersInIdleSpans = (resolver: EventResolver): false | (() =>
  */
 const adopter = (): IdleSpan | undefined => {
   const newest = open[open.length - 1];
-  if (getZone()?.currentTask) return undefined;
-  return newest && open.every((idle) => idle._span.context.traceId === newest._span.context.traceId) ? newest : undefined;
+  // Checked first: this runs for every span started with no active span.
+  if (!newest || getZone()?.currentTask) return undefined;
+  return open.every((idle) => idle._span.context.traceId === newest._span.context.traceId) ? newest : undefined;
 };
 
 /** The idle span that work starting now belongs to: the one of the current Zone, else the adopting one. */
