@@ -11,12 +11,18 @@ const ratioAtMost = (limit, text) => ({ text, pass: (t, o) => (o > 0 ? t / o <= 
 export const METRICS = [
   { key: 'spanUs', label: 'CPU per span: start, 5 attributes, 1 event, end', unit: 'µs', target: ratioAtMost(1 / 3, '≤ 1/3 of OTel') },
   { key: 'nestedUs', label: 'CPU per 3 nested active spans', unit: 'µs', target: ratioAtMost(1 / 3, '≤ 1/3 of OTel') },
+  // The quietest sample of each page: what the work costs when nothing else on the machine gets in the way. No
+  // target: it shows how much of the median is the machine's noise, which adds to both libraries alike.
+  { key: 'spanFloorUs', label: 'CPU per span, quietest sample', unit: 'µs' },
+  { key: 'nestedFloorUs', label: 'CPU per 3 nested active spans, quietest sample', unit: 'µs' },
   { key: 'sameOriginAddedMs', label: 'Added time per fetch, same-origin', unit: 'ms', target: ratioAtMost(1 / 2, '≤ 1/2 of OTel') },
   { key: 'crossOriginAddedMs', label: 'Added time per fetch, cross-origin + traceparent', unit: 'ms', target: ratioAtMost(1 / 2, '≤ 1/2 of OTel') },
   { key: 'exportBusyMs', label: 'Export 1,000 spans: main-thread busy, wall', unit: 'ms' },
   { key: 'exportBusyCpuMs', label: 'Export 1,000 spans: main-thread busy, thread CPU', unit: 'ms' },
   { key: 'exportLongestMs', label: 'Export 1,000 spans: longest main-thread task, wall', unit: 'ms', target: { text: '≤ 16 ms', pass: (t) => t <= 16 } },
-  { key: 'exportLongestCpuMs', label: 'Export 1,000 spans: longest main-thread task, thread CPU', unit: 'ms' },
+  // Both rows are judged: wall time is what a page feels, but on a shared machine it also counts the moments the OS
+  // ran another process (the receiver decoding the previous request, say); thread CPU time is tracelet's own part.
+  { key: 'exportLongestCpuMs', label: 'Export 1,000 spans: longest main-thread task, thread CPU', unit: 'ms', target: { text: '≤ 16 ms', pass: (t) => t <= 16 } },
   { key: 'exportLongTasks', label: 'Export 1,000 spans: long tasks (> 50 ms)', unit: '' },
   { key: 'bytesPerSpan', label: 'Export: bytes on the wire per span', unit: 'B', target: ratioAtMost(1 / 5, '≥ 5× fewer than OTel') },
   { key: 'exportRequests', label: 'Export: requests for 1,000 spans', unit: '' },

@@ -39,7 +39,7 @@ export interface TraceletOptions {
   maxQueueSize?: number;
   /**
    * Most spans in one export request (fewer when 64 KiB on the wire is reached first). Each request is encoded
-   * and compressed in one task, so this bounds how long that task blocks the page. Default 128.
+   * and compressed in one task, so this bounds how long that task blocks the page. Default 64.
    */
   maxBatchSize?: number;
   /** Longest wait, in ms, before queued spans are sent while the page is visible. Default 2000. */
@@ -83,7 +83,7 @@ export const DEFAULTS: Required<Pick<TraceletOptions, Defaulted>> = {
   compression: 'gzip',
   sampleRate: 1,
   maxQueueSize: 2048,
-  maxBatchSize: 128,
+  maxBatchSize: 64,
   batchDelay: 2000,
   sessionTimeout: 30 * 60 * 1000,
   redactQueryParams: 'token key pass secret auth sig session credential code'.split(' '),
