@@ -211,3 +211,83 @@ test('a response announcing its server span in Server-Timing is linked to it', a
     expect.objectContaining({ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331' }),
   ]);
 });
+
+test('a relative URL is read against <base href>: a base on another origin gets no traceparent', async ({ page, app, api, other, receiver }) => {
+  await openApp(page, app.origin, receiver.url, [api.origin]);
+  await page.evaluate((other) => {
+    const base = document.createElement('base');
+    base.href = `${other}/`;
+    document.head.prepend(base);
+    return fetch('data?via=base').then(() => Tracelet.getTracelet()!.flush());
+  }, other.origin);
+  expect(other.requests).toHaveLength(1);
+  expect(traceparentOf(other.requests[0].headers)).toBeUndefined();
+  expect(receiver.spans().map((s) => s.attributes['url.full'])).toContain(`${other.origin}/data?via=base`);
+});
+
+test('each request span ends once, as the request did: XHR re-opened in flight, failed sync XHR, opaque no-cors fetch', async ({ page, app, api, receiver }) => {
+  const closedServer = await startApi();
+  await closedServer.close();
+  await openApp(page, app.origin, receiver.url, [api.origin]);
+  await page.evaluate(
+    ({ api, closed }) =>
+      new Promise((resolve) => {
+        const xhr = new XMLHttpRequest();
+        xhr.open('GET', `${api}/delay/300?first`);
+        xhr.send();
+        xhr.open('GET', `${api}/data?second`);
+        xhr.onloadend = resolve;
+        xhr.send();
+      })
+        .then(() => {
+          const sync = new XMLHttpRequest();
+          sync.open('GET', `${closed}/data?sync`, false);
+          try {
+            sync.send();
+          } catch {
+            // A failed synchronous request throws NetworkError.
+          }
+        })
+        .then(() => fetch(`${api}/data?opaque`, { mode: 'no-cors' }))
+        .then(() => Tracelet.getTracelet()!.flush()),
+    { api: api.origin, closed: closedServer.origin },
+  );
+  const spanOf = (suffix: string) => {
+    const found = receiver.spans().filter((s) => String(s.attributes['url.full']).endsWith(suffix));
+    expect(found, suffix).toHaveLength(1);
+    return found[0];
+  };
+  expect(spanOf('?first').attributes['error.type']).toBe('abort');
+  expect(spanOf('?second').attributes).toMatchObject({ 'http.response.status_code': 200 });
+  expect(spanOf('?second').attributes['error.type']).toBeUndefined();
+  expect(spanOf('?sync').attributes['error.type']).toBe('error');
+  const opaque = spanOf('?opaque');
+  expect(opaque.attributes['error.type']).toBeUndefined();
+  expect(opaque.attributes['http.response.status_code']).toBeUndefined();
+  expect(opaque.raw.status).toBeUndefined();
+});
+
+test('shutdown() removes only its own wrappers: fetch, XHR and history patched by the app afterwards stay', async ({ page, app, api, receiver }) => {
+  await openApp(page, app.origin, receiver.url, [api.origin]);
+  const kept = await page.evaluate(async () => {
+    const proto = XMLHttpRequest.prototype;
+    const traced = { fetch: window.fetch, open: proto.open, pushState: history.pushState };
+    const app = {
+      fetch: function (this: unknown, ...args: Parameters<typeof fetch>) {
+        return traced.fetch.apply(this, args);
+      },
+      open: function (this: XMLHttpRequest, ...args: [string, string]) {
+        return traced.open.apply(this, args);
+      },
+      pushState: function (this: History, ...args: Parameters<History['pushState']>) {
+        return traced.pushState.apply(this, args);
+      },
+    };
+    window.fetch = app.fetch as typeof fetch;
+    proto.open = app.open as typeof proto.open;
+    history.pushState = app.pushState;
+    await Tracelet.getTracelet()!.shutdown();
+    return { fetch: window.fetch === app.fetch, open: proto.open === app.open, pushState: history.pushState === app.pushState };
+  });
+  expect(kept).toEqual({ fetch: true, open: true, pushState: true });
+});

@@ -103,6 +103,10 @@ const runCases = ({ api, closed }: { api: string; closed: string }) => {
     viaFetch('used body', () => used.text().then(() => fetch(used))),
     viaFetch('unbound this', () => fetch.call(undefined, `${api}/data`)),
     viaFetch('bad method', () => fetch(`${api}/data`, { method: 'CONNECT' })),
+    viaFetch('Request without referrer', () => fetch(new Request(`${api}/data?referrer=none`, { referrerPolicy: 'no-referrer' }))),
+    viaFetch('inherited init', () => fetch(`${api}/data?inherited=1`, Object.create({ method: 'POST', body: 'from the prototype' }))),
+    viaFetch('invalid header value', () => fetch(`${api}/data`, { headers: { 'x-app': 'caf\u00e9\u20ac' } })),
+    viaFetch('no-cors', () => fetch(`${api}/data?no-cors=1`, { mode: 'no-cors' })),
   ];
   const xhrs = [
     viaXhr('xhr GET', (x) => x.open('GET', `${api}/data`)),
@@ -133,6 +137,19 @@ const runCases = ({ api, closed }: { api: string; closed: string }) => {
     viaXhr('xhr reopened', (x) => {
       x.open('GET', `${api}/data?first`);
       x.open('GET', `${api}/data?second`);
+    }),
+    viaXhr('xhr reopened in flight', (x) => {
+      x.open('GET', `${api}/delay/300?first`);
+      x.send();
+      x.open('GET', `${api}/data?second`);
+    }),
+    viaXhr('xhr bad method', (x) => x.open('GET', `${api}/data?kept`), (x) => {
+      try {
+        x.open('BAD METHOD', `${api}/data?refused`);
+      } catch {
+        // The XHR stays opened on its first URL.
+      }
+      x.send();
     }),
   ];
   return Promise.all([...fetches, ...xhrs]);

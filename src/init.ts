@@ -7,7 +7,7 @@ import { warn } from './core/warn';
 import { type ExporterConfig, createExporter } from './export/exporter';
 import type { Instrumentation } from './lib/instrumentation';
 import { adoptingSpan } from './lib/idle-span';
-import { timingsSettled } from './lib/resource-timing';
+import { stopTracking, timingsSettled } from './lib/resource-timing';
 
 /** A running tracelet: its tracer, and the controls of its export. */
 export interface Tracelet {
@@ -39,6 +39,11 @@ export const initWith = (options: TraceletOptions, instrumentations: Partial<Rec
   for (const key in options) if ((options as any)[key] !== undefined) (o as any)[key] = (options as any)[key];
   if (!o.serviceName || typeof o.serviceName !== 'string') o.serviceName = warn('set serviceName; using "unknown_service".') || 'unknown_service';
   if (!(o.sampleRate >= 0 && o.sampleRate <= 1)) o.sampleRate = warn('sampleRate must be 0 to 1; using 1') || 1;
+  // A NaN (a typo in a data- attribute) or a batch of 0 spans would stall the export.
+  for (const key of ['maxQueueSize', 'maxBatchSize', 'batchDelay', 'sessionTimeout'] as const) {
+    const least = key === 'batchDelay' ? 0 : 1;
+    if (!(o[key] >= least)) o[key] = warn(`${key} must be a number from ${least}; using ${DEFAULTS[key]}`) || DEFAULTS[key];
+  }
   const exporter = o.endpoint ? createExporter(o as ExporterConfig) : warn('set endpoint to your OTLP/HTTP traces URL to send spans');
   const sessionId = createSession(o.sessionTimeout);
   let startAttributes: Record<string, string> = {};
@@ -72,6 +77,8 @@ export const initWith = (options: TraceletOptions, instrumentations: Partial<Rec
     shutdown: () => {
       if (current === instance) current = undefined;
       for (const stop of stops.splice(0)) stop();
+      // Requests still waiting for their timing entry end now, without it, and are flushed with the rest.
+      stopTracking();
       return Promise.resolve(exporter?._shutdown());
     },
   };

@@ -141,3 +141,19 @@ test('packNext splits spans into gzip requests that each fit the byte limit, los
   assert.equal(total, 3000);
   assert.ok(requests >= 2, 'the spans need more than one request');
 });
+
+test('times that are not epoch milliseconds (NaN, negative, strings) become the current time, never unencodable spans', () => {
+  const ended: RecordedSpan[] = [];
+  const tracer = tracerFor(ended);
+  const before = Date.now();
+  const span = tracer.startSpan('bad times', { startTime: NaN });
+  span.addEvent('e1', undefined, -5);
+  span.addEvent('e2', undefined, '12' as unknown as number);
+  span.end(Infinity);
+  const json = JSON.parse(encodeSpan(ended[0]));
+  const ms = (nanos: string) => Number(BigInt(nanos) / 1_000_000n);
+  for (const nanos of [json.startTimeUnixNano, json.endTimeUnixNano, ...json.events.map((e: { timeUnixNano: string }) => e.timeUnixNano)]) {
+    assert.match(nanos, /^\d+$/);
+    assert.ok(Math.abs(ms(nanos) - before) < 60_000, `${nanos} is about now`);
+  }
+});

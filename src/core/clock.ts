@@ -26,6 +26,12 @@ export const now = (): number => {
   return wall;
 };
 
+/**
+ * `time` when it is a time tracelet can export (epoch ms, a finite number from 0), else the current time: a
+ * NaN from the app's arithmetic must not make a span, or the request carrying it, unexportable.
+ */
+export const timeOr = (time: unknown): number => (typeof time === 'number' && time >= 0 && time < 1e16 ? time : now());
+
 /** Epoch milliseconds as the decimal nanosecond string OTLP wants (a float64 cannot hold epoch nanoseconds). */
 export const toNanos = (ms: number): string => {
   const whole = Math.floor(ms);

@@ -1,6 +1,6 @@
 import type { Attributes, Span, SpanContext, SpanOptions, Tracer } from '../types';
 import type { SpanLimits } from './attributes';
-import { now } from './clock';
+import { timeOr } from './clock';
 import { activeSpan, withSpan } from './context';
 import { newSpanId, newTraceId } from './ids';
 import { isSampled } from './sampler';
@@ -42,7 +42,7 @@ export const createTracer = (config: TracerConfig): InternalTracer => {
       { traceId, spanId: newSpanId(), traceFlags: sampled ? 1 : 0, traceState: parent?.traceState },
       options.kind ?? 'internal',
       parent?.spanId,
-      options.startTime ?? now(),
+      timeOr(options.startTime),
       scope,
       sampled,
       config,

@@ -29,6 +29,8 @@ interface Batch extends Packet {
   _keepalive?: boolean;
   /** Set while waiting to be retried. */
   _retryTimer?: ReturnType<typeof setTimeout>;
+  /** Set when a copy was sent or stored in its place at unload: whatever its own request answers is moot. */
+  _abandoned?: boolean;
 }
 
 /** The export pipeline: a bounded queue of ended spans, batched into OTLP/HTTP requests. */
@@ -87,13 +89,16 @@ export const createExporter = (config: ExporterConfig): Exporter => {
   const send = (batch: Batch) => {
     batch._retryTimer = undefined;
     unsettled.add(batch);
-    const keepalive = (batch._keepalive = fits(batch));
+    // Without keepalive (Firefox before 133) a request is cancelled by the unload, and must be stored then.
+    const keepalive = (batch._keepalive = hasKeepalive && fits(batch));
     if (keepalive) keepaliveBytes += batch._payload.length;
     outsideSpans(() => post(fetchFn, config.endpoint, headers, batch._payload, keepalive)).then(({ _status: status, _retryAfter }) => {
       if (batch._keepalive) keepaliveBytes -= batch._payload.length;
       // Not in flight any more (while waiting for a retry, `_retryTimer` tells).
       batch._keepalive = undefined;
-      if (status >= 200 && status < 300) {
+      if (batch._abandoned) {
+        // Its copy is on its way or stored: retrying this one too would send its spans twice.
+      } else if (status >= 200 && status < 300) {
         unsettled.delete(batch);
       } else if (isRetryable(status) && ++batch._attempt < MAX_ATTEMPTS) {
         const backoff = FIRST_RETRY_MS * 2 ** (batch._attempt - 1) * (0.8 + Math.random() * 0.4);
@@ -122,13 +127,14 @@ export const createExporter = (config: ExporterConfig): Exporter => {
       if (leaving && (batch._retryTimer || (unloading && batch._keepalive === false))) {
         clearTimeout(batch._retryTimer);
         unsettled.delete(batch);
+        batch._abandoned = true;
         leftovers.push(batch);
       }
     }
     const spans = queue.splice(0, count).map((span) => ({ _scope: span._scope, _json: encodeSpan(span) }));
     const toStore: Packet[] = [];
     // A batch is sent as a copy: the request it was in flight with may still settle the original.
-    const sendOrStore = (batch: Batch) => (unloading && !(hasKeepalive && fits(batch)) ? toStore.push(batch) : send({ ...batch }));
+    const sendOrStore = (batch: Batch) => (unloading && !(hasKeepalive && fits(batch)) ? toStore.push(batch) : send({ ...batch, _abandoned: false }));
     leftovers.forEach(sendOrStore);
     for (let i = 0, packet; i < spans.length; ) {
       if (unloading && toStore.length) {
@@ -195,12 +201,13 @@ export const createExporter = (config: ExporterConfig): Exporter => {
         return schedule(queue.length >= config.maxBatchSize ? 0 : config.batchDelay);
       }
       // A span ending while the page is hidden or unloading (final web vitals, say) leaves at once: no timer may
-      // run again. The microtask gathers the spans that end in the same event listener into one request.
+      // run again. The microtask gathers the spans that end in the same event listener into one request. Only
+      // the queue leaves: requests waiting for a retry keep waiting, as the collector asked.
       if (!leaving) {
         leaving = true;
         queueMicrotask(() => {
           leaving = false;
-          leaveNow(unloaded);
+          sendQueued(queue.length, false, unloaded);
         });
       }
     },

@@ -38,8 +38,9 @@ const load = (take?: boolean): Stored => {
 };
 
 /**
- * Adds `packets` to storage, as many as fit in {@link MAX_STORED_CHARS}. Returns how many spans did not fit
- * (also recorded in storage, so the next page reports them).
+ * Adds `packets` to storage, as many as fit in {@link MAX_STORED_CHARS}; the spans that do not fit are counted
+ * in storage, and reported by the page that sends the rest. Returns how many spans were lost without being
+ * counted there (all of them, when storage refuses to be written), for the caller to count.
  */
 export const persist = (packets: Array<Pick<Packet, '_body' | '_spans'>>): number => {
   const stored = load();
@@ -57,7 +58,7 @@ export const persist = (packets: Array<Pick<Packet, '_body' | '_spans'>>): numbe
   stored.dropped += lost;
   try {
     localStorage.setItem(STORAGE_KEY, JSON.stringify(stored));
-    return lost;
+    return 0;
   } catch {
     return all;
   }

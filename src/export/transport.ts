@@ -18,10 +18,14 @@ export const isRetryable = (status: number): boolean => [0, 429, 502, 503, 504].
 export const parseRetryAfter = (header: string | null): number | undefined =>
   header && /^\s*\d+\s*$/.test(header) ? +header * 1000 : undefined;
 
+/** How long a request may take before it is given up and retried: a collector that never answers would
+ * otherwise hold its share of the keepalive quota, and `flush()`, forever. */
+const TIMEOUT_MS = 30_000;
+
 /**
  * POSTs `payload` with `fetch`. The response body is always read, errors included: Chromium holds a keepalive
  * request's share of the 64 KiB quota until then, and later requests would fail with "Failed to fetch".
- * Never rejects.
+ * Never rejects: a network error or a timeout answers status 0.
  */
 export const post = (
   fetchFn: typeof fetch,
@@ -31,7 +35,15 @@ export const post = (
   keepalive: boolean,
 ): Promise<Answer> =>
   // `mode` is `cors` by default.
-  fetchFn(url, { method: 'POST', headers, body: payload as Uint8Array<ArrayBuffer>, keepalive, credentials: 'omit' }).then(
+  fetchFn(url, {
+    method: 'POST',
+    headers,
+    body: payload as Uint8Array<ArrayBuffer>,
+    keepalive,
+    credentials: 'omit',
+    // Safari before 16 has no AbortSignal.timeout: its requests wait as long as the browser lets them.
+    signal: AbortSignal.timeout?.(TIMEOUT_MS),
+  }).then(
     (response) => {
       const answer = { _status: response.status, _retryAfter: parseRetryAfter(response.headers.get('retry-after')) };
       const done = () => answer;

@@ -12,34 +12,42 @@ export const instrumentFetch: Instrumentation = (context) => {
 
   function fetch(this: unknown, input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     let request: ReturnType<typeof startRequest>;
-    let traced: RequestInit | undefined;
+    let args: [RequestInfo | URL, RequestInit?] = [input, init];
+    let traced = false;
     try {
-      // A Request has its own method and headers; a string or URL has neither. Headers passed in `init` replace
-      // the Request's own, so start from whichever the browser would use.
       const req = input as Partial<Request>;
       request = startRequest(context, 'tracelet/fetch', init?.method ?? req?.method ?? 'GET', input);
-      const headers = request?._headers && new Headers(init?.headers ?? req?.headers);
-      if (headers && !headers.has('traceparent')) {
-        for (const [name, value] of Object.entries(request!._headers!)) headers.set(name, value);
-        traced = { ...init, headers };
+      if (request?._headers) {
+        // fetch(input, init) sends `new Request(input, init)`: the headers go on that Request, and it is sent
+        // alone, so neither the app's Request nor its init is changed, and every other property (referrer,
+        // signal, body, inherited init properties) is what the browser would have used.
+        const built = new Request(input, init);
+        args = [built];
+        if (!built.headers.has('traceparent')) {
+          for (const [name, value] of Object.entries(request._headers)) built.headers.set(name, value);
+          traced = true;
+        }
       }
     } catch {
-      request = undefined;
+      // Arguments the Request constructor refuses: the browser's fetch rejects them below, as it would untraced.
     }
-    const send = (options?: RequestInit) => original.call(this, input, options) as Promise<Response>;
-    if (!request) return send(init);
+    const sent = original.apply(this, args) as Promise<Response>;
+    if (!request) return sent;
     const { _finish: finish, _url: url } = request;
-    const answered = (response: Response) => {
-      finish(response.status);
-      return response;
-    };
-    return send(traced ?? init).then(answered, (error: unknown) => {
-      // A refused CORS preflight looks like any network error: a TypeError. Failing so while online, with trace
-      // headers, is taken as a refusal: the next requests there go without them.
-      if (traced && (error as Error)?.name === 'TypeError') refuseOrigin(url);
-      finish(0, error);
-      throw error;
-    });
+    return sent.then(
+      (response) => {
+        // An opaque (no-cors) response hides its status: 0 there is no failure.
+        finish(response.type === 'opaque' ? undefined : response.status);
+        return response;
+      },
+      (error: unknown) => {
+        // A refused CORS preflight looks like any network error: a TypeError. Failing so while online, with trace
+        // headers, is taken as a refusal: the next requests there go without them.
+        if (traced && (error as Error)?.name === 'TypeError') refuseOrigin(url);
+        finish(0, error);
+        throw error;
+      },
+    );
   }
 
   globalThis.fetch = fetch as typeof globalThis.fetch;

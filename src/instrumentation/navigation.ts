@@ -44,20 +44,24 @@ export const instrumentNavigation: Instrumentation<NavigationSettings> = ({ trac
     return byEvent.get(event);
   };
 
-  const originals = { pushState: history.pushState, replaceState: history.replaceState };
-  for (const [type, original] of Object.entries(originals)) {
-    history[type as keyof typeof originals] = function (this: History, ...args: Parameters<History['pushState']>) {
+  const patched: Array<[type: 'pushState' | 'replaceState', original: History['pushState'], wrapper: History['pushState']]> = [];
+  for (const type of ['pushState', 'replaceState'] as const) {
+    const original = history[type];
+    const wrapper = function (this: History, ...args: Parameters<History['pushState']>) {
       const result = original.apply(this, args);
       changed(type);
       return result;
     };
+    history[type] = wrapper;
+    patched.push([type, original, wrapper]);
   }
   const unlisten = listen(BROWSER_EVENTS, routeChangeOf);
   const stopListeners = runListenersInIdleSpans((event) => (BROWSER_EVENTS.includes(event.type) ? routeChangeOf(event) : undefined));
 
   return () => {
     if (stopListeners) stopListeners();
-    Object.assign(history, originals);
+    // Only what is still ours: a router that wrapped these after tracelet keeps its wrappers.
+    for (const [type, original, wrapper] of patched) if (history[type] === wrapper) history[type] = original;
     unlisten();
   };
 };

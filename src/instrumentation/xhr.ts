@@ -21,18 +21,18 @@ export const instrumentXhr: Instrumentation = (context) => {
   const proto = XMLHttpRequest.prototype;
   const { open, send, setRequestHeader } = proto;
   const opened = new WeakMap<XMLHttpRequest, Opened>();
+  // The end of each request in flight, by XHR: some ends fire no event for it.
+  const ends = new WeakMap<XMLHttpRequest, (type: string) => void>();
 
-  proto.open = function (this: XMLHttpRequest, method: string, url: string | URL) {
-    opened.set(this, { _method: String(method), _url: url });
+  const wrappedOpen = function (this: XMLHttpRequest, method: string, url: string | URL) {
     // eslint-disable-next-line prefer-rest-params
-    return open.apply(this, arguments as unknown as Parameters<typeof open>);
+    const result = open.apply(this, arguments as unknown as Parameters<typeof open>);
+    // Only once the browser took it: an open() that throws leaves the XHR as it was. One that succeeds
+    // cancels a request in flight without an event.
+    ends.get(this)?.('abort');
+    opened.set(this, { _method: String(method), _url: url });
+    return result;
   } as typeof open;
-
-  proto.setRequestHeader = function (this: XMLHttpRequest, name: string, value: string) {
-    const state = opened.get(this);
-    if (state && String(name).toLowerCase() === 'traceparent') state._hasTraceParent = true;
-    return setRequestHeader.call(this, name, value);
-  };
 
   // If tracing fails, the request itself must still go out.
   const trace = safely((xhr: XMLHttpRequest) => {
@@ -45,21 +45,40 @@ export const instrumentXhr: Instrumentation = (context) => {
       if (headers && !state._hasTraceParent) {
         for (const [name, value] of Object.entries(headers)) setRequestHeader.call(xhr, name, value);
       }
-      const onEnd = ({ type }: Event) => {
-        for (const end of END_EVENTS) xhr.removeEventListener(end, onEnd);
+      const end = (type: string) => {
+        ends.delete(xhr);
+        for (const type of END_EVENTS) xhr.removeEventListener(type, onEnd);
         if (type === 'error' && headers) refuseOrigin(url);
         finish(xhr.status, type === 'load' ? undefined : { name: type, message: `request ${type}` });
       };
+      const onEnd = (event: Event) => end(event.type);
+      ends.set(xhr, end);
       for (const type of END_EVENTS) xhr.addEventListener(type, onEnd);
     }
   });
 
-  proto.send = function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
+  const wrappedSend = function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
     trace(this);
-    return send.call(this, body);
+    try {
+      return send.call(this, body);
+    } catch (error) {
+      // A synchronous request that fails throws here and fires no event.
+      ends.get(this)?.('error');
+      throw error;
+    }
   };
 
+  const wrappedSetRequestHeader = function (this: XMLHttpRequest, name: string, value: string) {
+    const state = opened.get(this);
+    if (state && String(name).toLowerCase() === 'traceparent') state._hasTraceParent = true;
+    return setRequestHeader.call(this, name, value);
+  };
+
+  Object.assign(proto, { open: wrappedOpen, send: wrappedSend, setRequestHeader: wrappedSetRequestHeader });
   return () => {
-    Object.assign(proto, { open, send, setRequestHeader });
+    // Only what is still ours: a library that wrapped these after tracelet keeps its wrappers.
+    if (proto.open === wrappedOpen) proto.open = open;
+    if (proto.send === wrappedSend) proto.send = send;
+    if (proto.setRequestHeader === wrappedSetRequestHeader) proto.setRequestHeader = setRequestHeader;
   };
 };

@@ -24,7 +24,8 @@ export interface HttpRequest {
   _url: URL;
   /** Headers to add to the request, when it may carry trace context. */
   _headers?: Record<string, string>;
-  _finish(status: number, error?: unknown): void;
+  /** Ends the request's span with the HTTP status (0: it failed; undefined: not known) and the error, if any. */
+  _finish(status: number | undefined, error?: unknown): void;
 }
 
 /**
@@ -54,11 +55,11 @@ export const startRequest = ({ tracer, options }: InstrumentationContext, scope:
   const release = holdIdleSpan();
   const timing = outsideSpans(() => trackRequest(url.href));
 
-  const finish = (status: number, error?: unknown) => {
+  const finish = (status: number | undefined, error?: unknown) => {
     release();
     const end = now();
     const failed = error !== undefined;
-    const errorType = failed ? (error as Error)?.name || 'Error' : !status ? 'Error' : status >= 400 ? String(status) : undefined;
+    const errorType = failed ? (error as Error)?.name || 'Error' : status === 0 ? 'Error' : status! >= 400 ? String(status) : undefined;
     span.setAttributes({ 'http.response.status_code': status || undefined, 'error.type': errorType });
     if (errorType) span.setStatus('error', failed ? String((error as Error)?.message ?? error) : undefined);
     // The timing entry arrives a little after the response; waiting for it happens outside the page's Zones, so

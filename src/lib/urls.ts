@@ -1,10 +1,13 @@
 import type { UrlPattern } from '../options';
 
-/** The absolute URL of `input` (a string, URL or Request) against the page, or undefined when it is invalid. */
+/**
+ * The absolute URL of `input` (a string, URL or Request), or undefined when it is invalid. Relative URLs are read
+ * against the document's base URL, as fetch and XHR read them (a `<base href>` may point to another origin).
+ */
 export const absoluteUrl = (input: unknown): URL | undefined => {
   try {
     // A Request has a `url`; a string or URL has none, and is read as text.
-    return new URL((input as Request | undefined)?.url ?? String(input), location.href);
+    return new URL((input as Request | undefined)?.url ?? String(input), document.baseURI);
   } catch {
     return undefined;
   }
@@ -14,8 +17,13 @@ export const absoluteUrl = (input: unknown): URL | undefined => {
 const matches = (text: string, patterns: readonly UrlPattern[], byString: (pattern: string) => boolean) =>
   patterns.some((pattern) => (typeof pattern === 'string' ? byString(pattern) : pattern.test(text)));
 
-/** Whether `url` matches a pattern: a string prefix of the URL, or a RegExp tested against it. */
-export const matchesAny = (url: string, patterns: readonly UrlPattern[]): boolean => matches(url, patterns, (prefix) => url.startsWith(prefix));
+/**
+ * Whether `url` matches a pattern: a string prefix of the URL, or a RegExp tested against it. A prefix that ends
+ * inside the host matches that host only: `https://api.example.com` matches neither
+ * `https://api.example.com.evil.net/` nor `https://api.example.com@evil.net/`.
+ */
+export const matchesAny = (url: string, patterns: readonly UrlPattern[]): boolean =>
+  matches(url, patterns, (prefix) => url.startsWith(prefix) && (/^\w+:\/\/[^/]*\//.test(prefix) || /^([/?#]|$)/.test(url.slice(prefix.length))));
 
 const REDACTED = 'REDACTED';
 
