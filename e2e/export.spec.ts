@@ -107,3 +107,28 @@ test('a malformed traceparent yields a fresh trace', async ({ page, site, receiv
   expect(load.traceId).not.toMatch(/^0+$/);
   expect(load.raw.traceState).toBeUndefined();
 });
+
+test('while the page is hidden, a batch waiting for its retry keeps waiting as new spans leave', async ({ page }) => {
+  const receiver = await startReceiver((n) => (n === 1 ? { status: 503, headers: { 'Retry-After': '2' } } : { status: 200 }));
+  const site = await startSite();
+  try {
+    await page.goto(`${site.origin}/e2e/fixtures/zone-bundle.html`);
+    await page.evaluate((endpoint) => {
+      Tracelet.init({ serviceName: 'hidden-retry', endpoint, instrumentations: { pageLoad: false, webVitals: false, longTasks: false } });
+    }, receiver.url);
+    await hidePage(page);
+    // A span ending in a hidden page leaves at once; the collector asks for 2 s.
+    await page.evaluate(() => Tracelet.getTracelet()!.tracer.startSpan('first').end());
+    await receiver.waitFor(() => receiver.attempts() === 1, 'the refused request');
+    const refusedAt = Date.now();
+    await page.evaluate(() => Tracelet.getTracelet()!.tracer.startSpan('second').end());
+    await receiver.waitFor(() => receiver.spans().some((s) => s.name === 'second'), 'the second span');
+    expect(receiver.spans().map((s) => s.name)).not.toContain('first');
+    await receiver.waitFor(() => receiver.spans().some((s) => s.name === 'first'), 'the first span, retried');
+    expect(Date.now() - refusedAt).toBeGreaterThanOrEqual(1500);
+    expect(receiver.attempts()).toBe(3);
+  } finally {
+    await site.close();
+    await receiver.close();
+  }
+});

@@ -82,6 +82,7 @@ export const startReceiver = async (
     const planned = answer(++count);
     if (planned.status !== 200) {
       res.writeHead(planned.status, planned.headers).end('try later');
+      changed();
       return;
     }
     let body: any;
