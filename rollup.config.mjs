@@ -20,7 +20,15 @@ const minify = () =>
   terser({
     ecma: 2021,
     module: false,
-    compress: { passes: 3, pure_getters: true },
+    // unsafe_arrows and unsafe_methods turn `function` expressions that use neither `this` nor `arguments` into
+    // arrows, and function-valued object properties into methods. Their only risk is code that calls `new` on
+    // such a function or reads its `prototype`: neither our code nor fflate's gzip path does (fflate's classes
+    // are for its streaming API, which tracelet does not import). Not `unsafe`: it turns `String(x)` into
+    // `x + ""`, which throws for a Symbol where `String` does not (an error or name given to tracelet can be one).
+    // keep_fargs: false drops parameters a function never reads (web-vitals' options, once DEAD_OPTIONS has removed
+    // every read), which changes only the function's `length`: nothing reads it, and tracelet's public functions
+    // read every parameter they declare.
+    compress: { passes: 3, pure_getters: true, unsafe_arrows: true, unsafe_methods: true, keep_fargs: false },
     // Every property starting with `_` is private to tracelet and spelled out nowhere else, so it can be renamed:
     // this is where most of the bytes of a class-heavy bundle go (web-vitals and preact do the same).
     // Quoted names are kept, for the few `_` properties that belong to others (zone.js's `task['_zone']`).
@@ -30,14 +38,20 @@ const minify = () =>
 
 // tracelet calls fflate's gzipSync with one fixed option, and the web-vitals functions with none, so the code
 // those libraries run only for other options is dead in our bundles. Each option read below becomes a constant
-// (mostly `undefined` or `false`), and terser drops the branches behind it: the soft-navigation tracking of web-vitals, and
-// fflate's dictionary, level, file name and streaming-state handling, about 850 bytes gzip in all. A pattern that no longer matches (a
+// (mostly `undefined` or `false`), and terser drops the branches behind it: the soft-navigation tracking of web-vitals and
+// what only its attribution build uses, and fflate's dictionary, level, file name and streaming-state handling, about
+// 1,150 bytes gzip in all. A pattern that no longer matches (a
 // new version of a library), or our code passing one of these options, fails the build rather than shipping
 // something else.
 const DEAD_OPTIONS = [
   { file: /\/fflate\/esm\//, pattern: /\b(?:opt|o)\.(?:dictionary|level|mtime|filename)\b/g, by: 'undefined' },
   // The one option tracelet passes, `mem: 2` (src/export/compress.ts), as a constant.
   { file: /\/fflate\/esm\//, pattern: /\bopt\.mem\b/g, by: '2' },
+  // gzipSync is always given options, and `mem: 2` makes the hash 14 bits wide, taken 5 bits per byte.
+  { file: /\/fflate\/esm\//, pattern: /if \(!opts\)\s*opts = \{\};/g, by: '' },
+  { file: /\/fflate\/esm\//, pattern: /\bMath\.ceil\(plvl \/ 3\)/g, by: String(Math.ceil((12 + 2) / 3)) },
+  // Without mtime the gzip header's time is now: `new Date(Date.now()) / 1000` is `Date.now() / 1000`.
+  { file: /\/fflate\/esm\//, pattern: /\bnew Date(?=\(o\.mtime \|\| Date\.now\(\)\))/g, by: '' },
   // With the level at its default, 6, the table of settings per level is read at one index: the value, read
   // from the same file, replaces the read, and the table goes.
   {
@@ -54,12 +68,42 @@ const DEAD_OPTIONS = [
   { file: /\/fflate\/esm\//, pattern: /\blst = st\.l;|\(st\.l \? /g, by: (m) => m.replace('st.l', '1') },
   // A probe of TextDecoder's streaming, for decompression, which tracelet never does.
   { file: /\/fflate\/esm\//, pattern: /try \{\s*td\.decode\(et, \{ stream: true \}\);\s*tds = 1;\s*\}\s*catch \(e\) \{ \}/g, by: '' },
+  // web-vitals, as tracelet calls it: each on*() function once per init(), with no options (CALLERS). Without
+  // reportAllChanges, bindReporter's report(forceReport) reports only when forced.
   { file: /\/web-vitals\/dist\//, pattern: /\b\w+\.reportAllChanges\b/g, by: 'void 0' },
+  { file: /\/web-vitals\/dist\//, pattern: /(?<=\.value>=0&&)\(\w+\|\|\w+\)/g, by: (m) => m.replace(/\|\|\w+/, '') },
   {
     file: /\/web-vitals\/dist\//,
     pattern: /globalThis\.PerformanceObserver\?\.supportedEntryTypes\?\.includes\("soft-navigation"\)&&[^,]*?\.reportSoftNavs/g,
     by: '!1',
   },
+  // INP observes event timings of at least its durationThreshold option, 40 ms by default.
+  { file: /\/web-vitals\/dist\//, pattern: /\{\.\.\.(\w+),durationThreshold:\1\.durationThreshold\?\?40\}/g, by: '{durationThreshold:40}' },
+  // initUnique(options, Manager) gives every call made with the same options object one manager, for the
+  // attribution build to share it. Called without options, each on*() has an options object of its own (the
+  // default `{}`), so none is ever shared: initUnique is `new Manager()`.
+  {
+    file: /\/web-vitals\/dist\//,
+    pattern: /(?<=function \w+\(\w+,(\w+)\)\{)let \w+=\w+\.get\(\1\);return [^}]*(?=\})/g,
+    by: (m) => `return new ${m.match(/\.get\((\w+)\)/)[1]}`,
+  },
+  // The managers' hooks (_onBeforeProcessingEntry and the like) are set only by the attribution build, so calling
+  // them does nothing. Their fields, and the soft-navigation maps, are the classes' only fields declared without a
+  // value: they go (a field read before it is set is undefined either way).
+  { file: /\/web-vitals\/dist\//, pattern: /\bthis\.\w\?\.\(\w\)/g, by: 'void 0' },
+  { file: /\/web-vitals\/dist\//, pattern: /(?<=class \w+\{(?:\w+=[^;{}]*;|\w;)*)\w;/g, by: '' },
+  // FCP's manager is used only for soft navigations.
+  { file: /\/web-vitals\/dist\//, pattern: /\b\w+=\w+\(\w+,\w+\),(?=\w+=\w+\(\);let \w+,\w+=\w+\("FCP"\))/g, by: '' },
+  // A metric's navigationId, navigationInteractionId and navigationURL are read only for soft navigations, and
+  // never by tracelet (CALLERS): initMetric() leaves them out, and a metric made again after a back/forward cache
+  // restore is not handed the old ones.
+  {
+    file: /\/web-vitals\/dist\//,
+    pattern:
+      /,\w+=\w+\?\.navigationId\|\|0(?=;)|navigationId:\w+\|\|\w+,navigationInteractionId:\w+,navigationURL:\w+\|\|\w+\?\.name,|,\w+\.navigationId=\w+\.navigationId\|\|\w+\.navigationId/g,
+    by: '',
+  },
+  { file: /\/web-vitals\/dist\//, pattern: /,\w+\.navigationId,\w+\.navigationInteractionId,\w+\.navigationURL(?=,)/g, by: ',0,0,0' },
   // With soft navigations off (above), no observer asks for `soft-navigation` or `interaction-contentful-paint`
   // entries, so the branches for them never run.
   { file: /\/web-vitals\/dist\//, pattern: /"(?:soft-navigation|interaction-contentful-paint)"===\w+\.entryType/g, by: '!1' },
@@ -70,7 +114,11 @@ const CALLERS = [
   // gzipSync with `mem: 2` and no other option, and nothing else from fflate (its streaming API needs the state
   // removed above).
   { file: /\/src\/export\/compress\.ts$/, mustNot: /gzipSync\((?![^)]*, \{ mem: 2 \}\))[^)]*,|import\s*\{(?!\s*gzipSync\s*\})[^}]*\}\s*from\s*['"]fflate/ },
-  { file: /\/src\/instrumentation\/web-vitals\.ts$/, mustNot: /reportAllChanges|reportSoftNavs/ },
+  // No options to any on*() function, and none of the metric fields removed above read.
+  {
+    file: /\/src\/instrumentation\/web-vitals\.ts$/,
+    mustNot: /reportAllChanges|reportSoftNavs|durationThreshold|\bon(?:CLS|FCP|INP|LCP|TTFB)?\([^()]*,|\bnavigation(?:Id|InteractionId|URL)\b/,
+  },
 ];
 const deadOptions = () => ({
   name: 'dead-options',

@@ -276,8 +276,8 @@ test('shutdown() removes only its own wrappers: fetch, XHR and history patched b
       fetch: function (this: unknown, ...args: Parameters<typeof fetch>) {
         return traced.fetch.apply(this, args);
       },
-      open: function (this: XMLHttpRequest, ...args: [string, string]) {
-        return traced.open.apply(this, args);
+      open: function (this: XMLHttpRequest, method: string, url: string) {
+        return traced.open.call(this, method, url, true);
       },
       pushState: function (this: History, ...args: Parameters<History['pushState']>) {
         return traced.pushState.apply(this, args);

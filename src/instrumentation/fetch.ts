@@ -1,5 +1,6 @@
 import type { Instrumentation } from '../lib/instrumentation';
 import { refuseOrigin, startRequest } from '../lib/http';
+import { patch } from '../lib/patch';
 
 /**
  * Traces `fetch`: one CLIENT span per request, with `traceparent`/`tracestate` added for the page's own origin
@@ -50,8 +51,5 @@ export const instrumentFetch: Instrumentation = (context) => {
     );
   }
 
-  globalThis.fetch = fetch as typeof globalThis.fetch;
-  return () => {
-    if (globalThis.fetch === fetch) globalThis.fetch = original;
-  };
+  return patch(globalThis, { fetch: fetch as typeof globalThis.fetch });
 };

@@ -52,7 +52,7 @@ export const instrumentLongTasks: Instrumentation<LongTaskSettings> = ({ tracer,
               attributes: {
                 'browser.script.invoker': script?.invoker,
                 'browser.script.duration': script?.duration,
-                'code.file.path': urlFull(script?.sourceURL, options.redactQueryParams),
+                'code.file.path': urlFull(script?.sourceURL, options),
                 'code.function.name': script?.sourceFunctionName || undefined,
               },
             })

@@ -1,6 +1,7 @@
 import type { Instrumentation } from '../lib/instrumentation';
 import { listen } from '../core/context';
 import { type IdleSpan, runListenersInIdleSpans, startIdleSpan } from '../lib/idle-span';
+import { patch } from '../lib/patch';
 import { safely } from '../lib/safely';
 import { urlFull } from '../lib/url-full';
 
@@ -22,7 +23,6 @@ export const instrumentNavigation: Instrumentation<NavigationSettings> = ({ trac
   let current = location.href;
   // The route change each popstate or hashchange event started; the app's listeners for the event run in it.
   const byEvent = new WeakMap<Event, IdleSpan | undefined>();
-  const url = (href: string) => urlFull(href, options.redactQueryParams);
 
   // Never lets tracing break the app's navigation.
   const changed = safely((type: string): IdleSpan | undefined => {
@@ -33,7 +33,7 @@ export const instrumentNavigation: Instrumentation<NavigationSettings> = ({ trac
         // A change the app made (pushState) belongs to what it was doing, even after a native await; one the
         // browser made (back button) starts its own trace unless a span is active.
         parent: BROWSER_EVENTS.includes(type) ? tracer.activeSpan() ?? null : undefined,
-        attributes: { 'url.full': url(current), 'navigation.type': type },
+        attributes: { 'url.full': urlFull(current, options), 'navigation.type': type },
       });
       return startIdleSpan('routeChange', span, maxDuration);
     }
@@ -44,24 +44,21 @@ export const instrumentNavigation: Instrumentation<NavigationSettings> = ({ trac
     return byEvent.get(event);
   };
 
-  const patched: Array<[type: 'pushState' | 'replaceState', original: History['pushState'], wrapper: History['pushState']]> = [];
-  for (const type of ['pushState', 'replaceState'] as const) {
+  const wrap = (type: 'pushState' | 'replaceState') => {
     const original = history[type];
-    const wrapper = function (this: History, ...args: Parameters<History['pushState']>) {
+    return function (this: History, ...args: Parameters<History['pushState']>) {
       const result = original.apply(this, args);
       changed(type);
       return result;
     };
-    history[type] = wrapper;
-    patched.push([type, original, wrapper]);
-  }
+  };
+  const unpatch = patch(history, { pushState: wrap('pushState'), replaceState: wrap('replaceState') });
   const unlisten = listen(BROWSER_EVENTS, routeChangeOf);
   const stopListeners = runListenersInIdleSpans((event) => (BROWSER_EVENTS.includes(event.type) ? routeChangeOf(event) : undefined));
 
   return () => {
     if (stopListeners) stopListeners();
-    // Only what is still ours: a router that wrapped these after tracelet keeps its wrappers.
-    for (const [type, original, wrapper] of patched) if (history[type] === wrapper) history[type] = original;
+    unpatch();
     unlisten();
   };
 };

@@ -56,8 +56,7 @@ const meta = (name: string) => document.querySelector<HTMLMetaElement>(`meta[nam
 export const instrumentPageLoad: Instrumentation = ({ tracer, options }) => {
   const since = performance.now();
   const nav = navigationEntry();
-  const url = (href: string) => urlFull(href, options.redactQueryParams);
-  const href = url(nav?.name ?? location.href);
+  const href = urlFull(nav?.name ?? location.href, options);
   const excluded = options.endpoint ? [...options.ignoreUrls, absoluteUrl(options.endpoint)?.href ?? options.endpoint] : options.ignoreUrls;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -101,7 +100,7 @@ export const instrumentPageLoad: Instrumentation = ({ tracer, options }) => {
         !((type === 'fetch' || type === 'xmlhttprequest') && entry.startTime > since) &&
         !matchesAny(entry.name, excluded)
       ) {
-        child(span, 'resourceFetch', entry, entry.startTime, url(entry.name));
+        child(span, 'resourceFetch', entry, entry.startTime, urlFull(entry.name, options));
       }
     }
     span.end(toEpochMs(loadEnd));

@@ -1,5 +1,6 @@
 import type { Instrumentation } from '../lib/instrumentation';
 import { refuseOrigin, startRequest } from '../lib/http';
+import { patch } from '../lib/patch';
 import { safely } from '../lib/safely';
 
 interface Opened {
@@ -74,11 +75,5 @@ export const instrumentXhr: Instrumentation = (context) => {
     return setRequestHeader.call(this, name, value);
   };
 
-  Object.assign(proto, { open: wrappedOpen, send: wrappedSend, setRequestHeader: wrappedSetRequestHeader });
-  return () => {
-    // Only what is still ours: a library that wrapped these after tracelet keeps its wrappers.
-    if (proto.open === wrappedOpen) proto.open = open;
-    if (proto.send === wrappedSend) proto.send = send;
-    if (proto.setRequestHeader === wrappedSetRequestHeader) proto.setRequestHeader = setRequestHeader;
-  };
+  return patch(proto, { open: wrappedOpen, send: wrappedSend, setRequestHeader: wrappedSetRequestHeader });
 };

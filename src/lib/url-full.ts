@@ -1,11 +1,11 @@
-import type { UrlPattern } from '../options';
+import type { ResolvedOptions } from '../options';
 import { absoluteUrl, redactUrl } from './urls';
 
 /**
  * `href` as a `url.full` attribute value: absolute, with credentials and the values of sensitive query
- * parameters (`params`, the `redactQueryParams` option) redacted; undefined when it is empty or not a URL.
+ * parameters (the `redactQueryParams` option) redacted; undefined when it is empty or not a URL.
  */
-export const urlFull = (href: string | undefined, params: readonly UrlPattern[]): string | undefined => {
+export const urlFull = (href: string | undefined, { redactQueryParams }: ResolvedOptions): string | undefined => {
   const url = href ? absoluteUrl(href) : undefined;
-  return url && redactUrl(url, params);
+  return url && redactUrl(url, redactQueryParams);
 };
