@@ -202,6 +202,21 @@ test('a server that refuses the trace headers: after the first refusal they are 
   }
 });
 
+test('a network error at a server that took our trace headers before is no refusal: they keep going there', async ({ page, app, api, receiver }) => {
+  const warnings: string[] = [];
+  page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
+  await openApp(page, app.origin, receiver.url, [api.origin]);
+  const results = await page.evaluate((api) => {
+    const get = (path: string) => fetch(`${api}${path}`).then((r) => r.status, (e) => e.name);
+    return get('/data').then((first) => get('/drop').then((dropped) => get('/data').then((last) => [first, dropped, last])));
+  }, api.origin);
+  expect(results).toEqual([200, 'TypeError', 200]);
+  const data = api.requests.filter((r) => r.path === '/data');
+  expect(data).toHaveLength(2);
+  for (const request of data) expect(traceparentOf(request.headers)).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+  expect(warnings.filter((w) => w.includes('traceparent'))).toEqual([]);
+});
+
 test('a response announcing its server span in Server-Timing is linked to it', async ({ page, app, api, receiver }) => {
   await openApp(page, app.origin, receiver.url, [api.origin]);
   const server = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
@@ -267,9 +282,9 @@ test('each request span ends once, as the request did: XHR re-opened in flight, 
   expect(opaque.raw.status).toBeUndefined();
 });
 
-test('shutdown() removes only its own wrappers: fetch, XHR and history patched by the app afterwards stay', async ({ page, app, api, receiver }) => {
+test('shutdown() removes only its own wrappers: fetch, XHR and history patched by the app afterwards stay, and trace no more', async ({ page, app, api, receiver }) => {
   await openApp(page, app.origin, receiver.url, [api.origin]);
-  const kept = await page.evaluate(async () => {
+  const kept = await page.evaluate(async (api) => {
     const proto = XMLHttpRequest.prototype;
     const traced = { fetch: window.fetch, open: proto.open, pushState: history.pushState };
     const app = {
@@ -287,7 +302,18 @@ test('shutdown() removes only its own wrappers: fetch, XHR and history patched b
     proto.open = app.open as typeof proto.open;
     history.pushState = app.pushState;
     await Tracelet.getTracelet()!.shutdown();
+    // The app's wrappers still call tracelet's, which now only pass the calls on.
+    await fetch(`${api}/status/202`).then((r) => r.text());
+    await new Promise((resolve) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('GET', `${api}/status/203`);
+      xhr.onloadend = resolve;
+      xhr.send();
+    });
     return { fetch: window.fetch === app.fetch, open: proto.open === app.open, pushState: history.pushState === app.pushState };
-  });
+  }, api.origin);
   expect(kept).toEqual({ fetch: true, open: true, pushState: true });
+  const after = api.requests.filter((r) => r.path === '/status/202' || r.path === '/status/203');
+  expect(after).toHaveLength(2);
+  for (const request of after) expect(traceparentOf(request.headers)).toBeUndefined();
 });

@@ -14,7 +14,8 @@ export interface ApiRequest {
  * headers in preflights, as a server whose CORS settings were never told about them does.
  *
  * Routes: `/data` answers JSON; `/status/N` answers status N; `/delay/MS` answers after MS ms; `/text` plain text;
- * `/server-timing/TRACEPARENT` answers with `Server-Timing: traceparent;desc="TRACEPARENT"`.
+ * `/server-timing/TRACEPARENT` answers with `Server-Timing: traceparent;desc="TRACEPARENT"`; `/drop` closes the
+ * connection without an answer, a network error to the browser.
  */
 export const startApi = async ({ allowTraceHeaders = true } = {}) => {
   const requests: ApiRequest[] = [];
@@ -43,6 +44,7 @@ export const startApi = async ({ allowTraceHeaders = true } = {}) => {
       if (route === 'status') return answer(Number(arg));
       if (route === 'delay') return setTimeout(() => answer(200), Number(arg));
       if (route === 'server-timing') res.setHeader('server-timing', `traceparent;desc="${arg}"`);
+      if (route === 'drop') return req.socket.destroy();
       if (route === 'text') return res.writeHead(200, { ...cors, 'content-type': 'text/plain' }).end('plain text');
       answer(200);
     });

@@ -17,6 +17,8 @@ import { absoluteUrl, matchesAny, redactUrl } from './urls';
 
 /** Origins whose server refused our trace headers (a failed CORS preflight): they get none for the rest of the page. */
 const refusedOrigins = new Set<string>();
+/** Origins that answered a request carrying our trace headers: a later failure there is the network's, no refusal. */
+const acceptedOrigins = new Set<string>();
 
 /** A traced request in flight. */
 export interface HttpRequest {
@@ -57,6 +59,7 @@ export const startRequest = ({ tracer, options }: InstrumentationContext, scope:
 
   const finish = (status: number | undefined, error?: unknown) => {
     release();
+    if (headers && status) acceptedOrigins.add(url.origin);
     const end = now();
     const failed = error !== undefined;
     const errorType = failed ? (error as Error)?.name || 'Error' : status === 0 ? 'Error' : status! >= 400 ? String(status) : undefined;
@@ -84,8 +87,9 @@ export const startRequest = ({ tracer, options }: InstrumentationContext, scope:
  * stops sending them there, and says so once.
  */
 export const refuseOrigin = ({ origin }: URL): void => {
-  // Offline, every request fails: that says nothing of the server.
-  if (!navigator.onLine || origin === location.origin || refusedOrigins.has(origin)) return;
+  // Offline every request fails, and where our headers were answered before a failure is the network's: neither
+  // says the server refuses them.
+  if (!navigator.onLine || origin === location.origin || refusedOrigins.has(origin) || acceptedOrigins.has(origin)) return;
   refusedOrigins.add(origin);
   warn(`${origin} refused traceparent: add traceparent, tracestate to its Access-Control-Allow-Headers.`);
 };
