@@ -142,6 +142,24 @@ const deadOptions = () => ({
   },
 });
 
+// fflate computes its Huffman and CRC tables when its module is evaluated: several milliseconds of a page's
+// start-up on a slow machine, for compression that first happens seconds later. In the script-tag bundles the
+// module's code runs at the first call of gzipSync instead (the one function tracelet imports: CALLERS).
+const lazyFflate = () => ({
+  name: 'lazy-fflate',
+  transform(code, id) {
+    if (!/\/fflate\/esm\//.test(id)) return null;
+    const out = new MagicString(code);
+    // `export { Name };` goes, and `export function` / `export var` lose the keyword; any other form stops the build.
+    for (const m of code.matchAll(/^export \{[^}]*\};?$|^export /gm)) {
+      if (m[0] === 'export ' && !/^(function|var) /.test(code.slice(m.index + 7))) this.error(`lazy-fflate: ${id} has an export form it does not know`);
+      out.remove(m.index, m.index + m[0].length);
+    }
+    out.prepend('let gzip;\nconst load = () => {\n').append('\nreturn gzipSync;\n};\nexport const gzipSync = (data, opts) => (gzip ??= load())(data, opts);\n');
+    return { code: out.toString(), map: out.generateMap({ hires: true }) };
+  },
+});
+
 // zone.js's own minified bundle goes in front of ours as it ships, after our minification: zone.js has `_`
 // properties of its own that the property mangling above must not touch.
 const prependZone = () => ({
@@ -155,7 +173,7 @@ const prependZone = () => ({
 
 const iife = (file, withZone) => ({
   input: 'src/script-tag.ts',
-  plugins: [version_(), nodeResolve({ browser: true }), ts('ES2021'), deadOptions()],
+  plugins: [version_(), nodeResolve({ browser: true }), ts('ES2021'), deadOptions(), lazyFflate()],
   output: {
     file,
     format: 'iife',
