@@ -263,6 +263,20 @@ test('each request span ends once, as the request did: XHR re-opened in flight, 
             // A failed synchronous request throws NetworkError.
           }
         })
+        .then(
+          () =>
+            new Promise((resolve) => {
+              const twice = new XMLHttpRequest();
+              twice.open('GET', `${api}/delay/200?twice`);
+              twice.onloadend = resolve;
+              twice.send();
+              try {
+                twice.send();
+              } catch {
+                // InvalidStateError: the first request is still in flight, and goes on.
+              }
+            }),
+        )
         .then(() => fetch(`${api}/data?opaque`, { mode: 'no-cors' }))
         .then(() => Tracelet.getTracelet()!.flush()),
     { api: api.origin, closed: closedServer.origin },
@@ -276,6 +290,8 @@ test('each request span ends once, as the request did: XHR re-opened in flight, 
   expect(spanOf('?second').attributes).toMatchObject({ 'http.response.status_code': 200 });
   expect(spanOf('?second').attributes['error.type']).toBeUndefined();
   expect(spanOf('?sync').attributes['error.type']).toBe('error');
+  expect(spanOf('?twice').attributes).toMatchObject({ 'http.response.status_code': 200 });
+  expect(spanOf('?twice').attributes['error.type']).toBeUndefined();
   const opaque = spanOf('?opaque');
   expect(opaque.attributes['error.type']).toBeUndefined();
   expect(opaque.attributes['http.response.status_code']).toBeUndefined();

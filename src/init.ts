@@ -42,7 +42,7 @@ export const initWith = (options: TraceletOptions, instrumentations: Partial<Rec
   // A NaN (a typo in a data- attribute) or a batch of 0 spans would stall the export.
   for (const key of ['maxQueueSize', 'maxBatchSize', 'batchDelay', 'sessionTimeout'] as const) {
     const least = key === 'batchDelay' ? 0 : 1;
-    if (!(o[key] >= least)) o[key] = warn(`${key} must be a number from ${least}; using ${DEFAULTS[key]}`) || DEFAULTS[key];
+    if (!(o[key] >= least)) o[key] = warn(`${key} must be at least ${least}; using ${DEFAULTS[key]}`) || DEFAULTS[key];
   }
   const exporter = o.endpoint ? createExporter(o as ExporterConfig) : warn('set endpoint to your OTLP/HTTP traces URL to send spans');
   const sessionId = createSession(o.sessionTimeout);

@@ -55,16 +55,18 @@ export const instrumentXhr: Instrumentation = (context) => {
       const onEnd = (event: Event) => end(event.type);
       ends.set(xhr, end);
       for (const type of END_EVENTS) xhr.addEventListener(type, onEnd);
+      return end;
     }
   });
 
   const wrappedSend = function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
-    trace(this);
+    const end = trace(this);
     try {
       return send.call(this, body);
     } catch (error) {
-      // A synchronous request that fails throws here and fires no event.
-      ends.get(this)?.('error');
+      // A synchronous request that fails throws here and fires no event. (A send() refused because one is
+      // already in flight throws too, but traced nothing: that request's span is left alone.)
+      end?.('error');
       throw error;
     }
   };
