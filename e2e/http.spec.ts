@@ -333,3 +333,40 @@ test('shutdown() removes only its own wrappers: fetch, XHR and history patched b
   expect(after).toHaveLength(2);
   for (const request of after) expect(traceparentOf(request.headers)).toBeUndefined();
 });
+
+test('methods are reported as sent: known ones by name, others as _OTHER with the original, and knownMethods extends the list', async ({ page, app, receiver }) => {
+  await openApp(page, app.origin, receiver.url, []);
+  await page.evaluate(async () => {
+    // The browser sends `delete` as DELETE (the six standard methods in capitals, whatever their case), and
+    // PROPFIND as written.
+    await fetch('/methods?via=fetch', { method: 'delete' });
+    await fetch('/methods?via=fetch', { method: 'PROPFIND' });
+    await new Promise((resolve) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('propfind', '/methods?via=xhr');
+      xhr.onloadend = resolve;
+      xhr.send();
+    });
+    await Tracelet.getTracelet()!.shutdown();
+  });
+  const spans = () => receiver.spans().filter((s) => String(s.attributes['url.full']).includes('/methods'));
+  const seen = (list: ReturnType<typeof spans>) =>
+    [...list].sort((a, b) => (BigInt(a.raw.startTimeUnixNano) < BigInt(b.raw.startTimeUnixNano) ? -1 : 1)).map((s) => [s.name, s.attributes['http.request.method'], s.attributes['http.request.method_original'], s.scope]);
+  expect(seen(spans())).toEqual([
+    ['DELETE', 'DELETE', undefined, 'tracelet/fetch'],
+    ['HTTP', '_OTHER', 'PROPFIND', 'tracelet/fetch'],
+    ['HTTP', '_OTHER', 'propfind', 'tracelet/xhr'],
+  ]);
+
+  // The list replaces the default: GET is not in it.
+  await page.evaluate(async (endpoint) => {
+    const tracelet = Tracelet.init({ serviceName: 'app', endpoint, knownMethods: ['PROPFIND'], instrumentations: { pageLoad: false, webVitals: false, longTasks: false } });
+    await fetch('/methods?via=custom', { method: 'PROPFIND' });
+    await fetch('/methods?via=custom');
+    await tracelet.flush();
+  }, receiver.url);
+  expect(seen(spans().filter((s) => String(s.attributes['url.full']).includes('custom')))).toEqual([
+    ['PROPFIND', 'PROPFIND', undefined, 'tracelet/fetch'],
+    ['HTTP', '_OTHER', 'GET', 'tracelet/fetch'],
+  ]);
+});

@@ -7,6 +7,7 @@ import { warn } from './core/warn';
 import { type ExporterConfig, createExporter } from './export/exporter';
 import type { Instrumentation } from './lib/instrumentation';
 import { adoptingSpan } from './lib/idle-span';
+import { absoluteUrl } from './lib/urls';
 import { stopTracking, timingsSettled } from './lib/resource-timing';
 
 /** A running tracelet: its tracer, and the controls of its export. */
@@ -44,6 +45,8 @@ export const initWith = (options: TraceletOptions, instrumentations: Partial<Rec
     const least = key === 'batchDelay' ? 0 : 1;
     if (!(o[key] >= least)) o[key] = warn(`${key} must be at least ${least}; using ${DEFAULTS[key]}`) || DEFAULTS[key];
   }
+  // Read once against the page's URL: requests to it are never traced, and its leftovers are stored under it.
+  o.endpoint &&= absoluteUrl(o.endpoint)?.href;
   const exporter = o.endpoint ? createExporter(o as ExporterConfig) : warn('set endpoint to your OTLP/HTTP traces URL to send spans');
   const sessionId = createSession(o.sessionTimeout);
   let startAttributes: Record<string, string> = {};

@@ -55,6 +55,12 @@ export interface TraceletOptions {
    */
   redactQueryParams?: UrlPattern[];
   /**
+   * HTTP methods reported by name in request spans. Any other is reported as `_OTHER`, with its name in
+   * `http.request.method_original`, and its span is named `HTTP` (OpenTelemetry semantic conventions): list your
+   * API's own methods here. Default: `['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE']`.
+   */
+  knownMethods?: string[];
+  /**
    * Each instrumentation, on (`true`, or its own settings object) or off (`false`). All are on by default.
    * See the README for each one's settings.
    */
@@ -73,7 +79,8 @@ type Defaulted =
   | 'sessionTimeout'
   | 'redactQueryParams'
   | 'propagateTo'
-  | 'ignoreUrls';
+  | 'ignoreUrls'
+  | 'knownMethods';
 
 /** Options after defaults are applied. */
 export type ResolvedOptions = TraceletOptions & Required<Pick<TraceletOptions, Defaulted>>;
@@ -89,4 +96,5 @@ export const DEFAULTS: Required<Pick<TraceletOptions, Defaulted>> = {
   redactQueryParams: 'token key pass secret auth sig session credential code'.split(' '),
   propagateTo: [],
   ignoreUrls: [],
+  knownMethods: 'CONNECT DELETE GET HEAD OPTIONS PATCH POST PUT TRACE'.split(' '),
 };

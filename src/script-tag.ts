@@ -24,5 +24,6 @@ const optionsFromScript = (dataset: DOMStringMap): TraceletOptions => {
   return options as unknown as TraceletOptions;
 };
 
-const script = typeof document === 'object' ? (document.currentScript as HTMLScriptElement | null) : null;
+// No document (a worker, a server render): no script tag.
+const script = globalThis.document?.currentScript as HTMLScriptElement | null | undefined;
 if (script?.dataset.endpoint) init(optionsFromScript(script.dataset));

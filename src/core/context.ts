@@ -47,9 +47,11 @@ export const SPAN_KEY = 'tracelet.span';
 /** The span whose Zone each error was thrown in, for the errors instrumentation. */
 const errorSpans = new WeakMap<object, Span>();
 
-/** The span active where `error` was thrown, when zone.js saw it thrown in a span's Zone. */
-export const spanOfError = (error: unknown): Span | undefined =>
-  error && typeof error === 'object' ? errorSpans.get(error) : undefined;
+/**
+ * The span active where `error` was thrown, when zone.js saw it thrown in a span's Zone. (A WeakMap answers
+ * undefined for a key that is not an object, such as a thrown string.)
+ */
+export const spanOfError = (error: unknown): Span | undefined => errorSpans.get(error as object);
 
 /**
  * A ZoneSpec making `span` active. Errors thrown in the Zone (or one forked from it) are remembered with their

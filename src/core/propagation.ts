@@ -36,17 +36,14 @@ const MAX_LENGTH = 512;
 export const parseTraceState = (header: unknown): string | undefined => {
   const text = Array.isArray(header) ? header.join(',') : header;
   if (typeof text !== 'string') return undefined;
-  const seen = new Set<string>();
-  let members: string[] = [];
+  // Members by key, in the order of the header: a Map keeps its insertion order.
+  const byKey = new Map<string, string>();
   for (const raw of text.split(',')) {
     const member = raw.trim();
     const key = MEMBER.exec(member)?.[1];
-    if (key && !seen.has(key)) {
-      seen.add(key);
-      members.push(member);
-    }
+    if (key && !byKey.has(key)) byKey.set(key, member);
   }
-  members = members.slice(0, MAX_MEMBERS);
+  const members = [...byKey.values()].slice(0, MAX_MEMBERS);
   while (members.join(',').length > MAX_LENGTH) members.pop();
   return members.join(',') || undefined;
 };

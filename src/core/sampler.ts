@@ -8,7 +8,7 @@ import type { SpanContext } from '../types';
  * service that uses the same rate. `rate` 1 keeps everything, 0 nothing.
  */
 export const isSampled = (traceId: string, parent: SpanContext | undefined, rate: number): boolean => {
-  if (parent) return (parent.traceFlags & 1) === 1;
+  if (parent) return !!(parent.traceFlags & 1);
   if (rate >= 1) return true;
   if (!(rate > 0)) return false;
   // 13 of the 14 random hex digits: 52 bits, as many as a float64 holds exactly.

@@ -70,18 +70,20 @@ export class RecordedSpan implements Span {
   }
 
   addEvent(name: string, attributes?: Attributes, time?: number): this {
-    if (!this._recording) return this;
-    const limits = this._owner._limits;
-    if (this._events.length >= limits.eventCount) this._droppedEvents++;
-    else this._events.push({ _name: name, _time: timeOr(time), _attributes: attributes ? setAttributes(newAttributeSet(), attributes, limits) : NO_ATTRIBUTES });
+    if (this._recording) {
+      const limits = this._owner._limits;
+      if (this._events.length >= limits.eventCount) this._droppedEvents++;
+      else this._events.push({ _name: name, _time: timeOr(time), _attributes: attributes ? setAttributes(newAttributeSet(), attributes, limits) : NO_ATTRIBUTES });
+    }
     return this;
   }
 
   addLink(link: Link): this {
-    if (!this._recording) return this;
-    const limits = this._owner._limits;
-    if (this._links.length >= limits.linkCount) this._droppedLinks++;
-    else this._links.push({ _context: link.context, _attributes: setAttributes(newAttributeSet(), link.attributes, limits) });
+    if (this._recording) {
+      const limits = this._owner._limits;
+      if (this._links.length >= limits.linkCount) this._droppedLinks++;
+      else this._links.push({ _context: link.context, _attributes: setAttributes(newAttributeSet(), link.attributes, limits) });
+    }
     return this;
   }
 

@@ -25,7 +25,7 @@ export interface TracerConfig {
 /** A tracer plus what instrumentations need beyond the public API. */
 export interface InternalTracer extends Tracer {
   /** Starts a span exported under the instrumentation scope `scope`. */
-  startScopedSpan(scope: string, name: string, options?: SpanOptions): RecordedSpan;
+  _startScopedSpan(scope: string, name: string, options?: SpanOptions): RecordedSpan;
 }
 
 const contextOf = (parent: Span | SpanContext | null | undefined): SpanContext | undefined =>
@@ -39,7 +39,7 @@ export const createTracer = (config: TracerConfig): InternalTracer => {
     const sampled = isSampled(traceId, parent, config._sampleRate);
     const span = new RecordedSpan(
       String(name),
-      { traceId, spanId: newSpanId(), traceFlags: sampled ? 1 : 0, traceState: parent?.traceState },
+      { traceId, spanId: newSpanId(), traceFlags: +sampled, traceState: parent?.traceState },
       options.kind ?? 'internal',
       parent?.spanId,
       timeOr(options.startTime),
@@ -62,7 +62,7 @@ export const createTracer = (config: TracerConfig): InternalTracer => {
   };
 
   return {
-    startScopedSpan,
+    _startScopedSpan: startScopedSpan,
     startSpan: (name, options) => startScopedSpan('tracelet', name, options),
     startActiveSpan,
     activeSpan,

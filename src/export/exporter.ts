@@ -82,18 +82,18 @@ export const createExporter = (config: ExporterConfig): Exporter => {
     if (!queue.length && !unsettled.size) for (const resolve of idleWaiters.splice(0)) resolve();
   };
 
-  /** Whether `packet` fits what is left of the keepalive quota. */
-  const fits = (packet: Packet) => packet._payload.length <= KEEPALIVE_QUOTA - keepaliveBytes;
+  /** Whether `packet` can go with keepalive: the browser has it, and `packet` fits what is left of the quota. */
+  const canKeepalive = (packet: Packet) => hasKeepalive && packet._payload.length <= KEEPALIVE_QUOTA - keepaliveBytes;
 
   /** Sends a batch with keepalive when it fits what is left of the quota, so a navigation does not cancel it. */
   const send = (batch: Batch) => {
     batch._retryTimer = undefined;
     unsettled.add(batch);
     // Without keepalive (Firefox before 133) a request is cancelled by the unload, and must be stored then.
-    const keepalive = (batch._keepalive = hasKeepalive && fits(batch));
+    const keepalive = (batch._keepalive = canKeepalive(batch));
     if (keepalive) keepaliveBytes += batch._payload.length;
     outsideSpans(() => post(fetchFn, config.endpoint, headers, batch._payload, keepalive)).then(({ _status: status, _retryAfter }) => {
-      if (batch._keepalive) keepaliveBytes -= batch._payload.length;
+      if (keepalive) keepaliveBytes -= batch._payload.length;
       // Not in flight any more (while waiting for a retry, `_retryTimer` tells).
       batch._keepalive = undefined;
       if (batch._abandoned) {
@@ -134,7 +134,7 @@ export const createExporter = (config: ExporterConfig): Exporter => {
     const spans = queue.splice(0, count).map((span) => ({ _scope: span._scope, _json: encodeSpan(span) }));
     const toStore: Packet[] = [];
     // A batch is sent as a copy: the request it was in flight with may still settle the original.
-    const sendOrStore = (batch: Batch) => (unloading && !(hasKeepalive && fits(batch)) ? toStore.push(batch) : send({ ...batch, _abandoned: false }));
+    const sendOrStore = (batch: Batch) => (unloading && !canKeepalive(batch) ? toStore.push(batch) : send({ ...batch, _abandoned: false }));
     leftovers.forEach(sendOrStore);
     for (let i = 0, packet; i < spans.length; ) {
       if (unloading && toStore.length) {
@@ -146,7 +146,7 @@ export const createExporter = (config: ExporterConfig): Exporter => {
         sendOrStore(packet);
       }
     }
-    if (toStore.length) drop('storage_full', persist(toStore));
+    if (toStore.length) drop('storage_full', persist(config.endpoint, toStore));
     // One batch per task, so that compressing a long queue never blocks the page for long.
     if (queue.length) schedule(0);
     resolveIfIdle();
@@ -165,7 +165,7 @@ export const createExporter = (config: ExporterConfig): Exporter => {
 
   // A page restored from the back/forward cache takes back what it stored when it was hidden.
   const sendStored = () => {
-    const stored = takePersisted();
+    const stored = takePersisted(config.endpoint);
     drop('storage_full', stored.dropped);
     for (const { body, spans } of stored.requests) send({ _body: body, _spans: spans, _payload: encodeWire(body), _attempt: 0 });
   };

@@ -48,11 +48,11 @@ const attributeFields = (set: AttributeSet) => ({
 
 /** One span as OTLP JSON text. */
 export const encodeSpan = (span: RecordedSpan): string => {
-  const { traceId, spanId, traceState } = span.context;
+  const context = span.context;
   return JSON.stringify({
-    traceId,
-    spanId,
-    traceState: traceState || undefined,
+    traceId: context.traceId,
+    spanId: context.spanId,
+    traceState: context.traceState || undefined,
     parentSpanId: span._parentId || undefined,
     name: span.name,
     kind: KINDS.indexOf(span._kind) + 1 || 1,
@@ -90,11 +90,11 @@ export const encodeRequest = (resourceJson: string, spans: EncodedSpan[], scopeA
   const byScope: Record<string, string[]> = {};
   if (scopeAttributes) byScope.tracelet = [];
   for (const { _scope, _json } of spans) (byScope[_scope] ??= []).push(_json);
-  const scopes = Object.keys(byScope).map((name) => {
-    const scope: Record<string, unknown> = { name, version };
-    if (name === 'tracelet' && scopeAttributes) scope.attributes = keyValues(scopeAttributes);
-    return `{"scope":${JSON.stringify(scope)},"spans":[${byScope[name].join(',')}]}`;
-  });
+  // JSON.stringify leaves out `attributes` when undefined.
+  const scopes = Object.keys(byScope).map(
+    (name) =>
+      `{"scope":${JSON.stringify({ name, version, attributes: name === 'tracelet' && scopeAttributes ? keyValues(scopeAttributes) : undefined })},"spans":[${byScope[name].join(',')}]}`,
+  );
   return `{"resourceSpans":[{"resource":${resourceJson},"scopeSpans":[${scopes.join(',')}]}]}`;
 };
 

@@ -1,10 +1,12 @@
 /**
  * Requests that could not leave before the page unloaded, kept in localStorage (the only synchronous storage, so
- * the only one usable inside `pagehide`) and sent by the next page of the same origin that runs tracelet.
+ * the only one usable inside `pagehide`) and sent by the next page of the same origin that runs tracelet with the
+ * same collector: each collector's leftovers are kept under a key of their own.
  */
 import type { Packet } from './pack';
 
-const STORAGE_KEY = 'tracelet.unsent';
+/** The storage key of the requests left for `endpoint`. */
+const keyOf = (endpoint: string) => `tracelet.unsent ${endpoint}`;
 
 /** Most characters kept in storage; localStorage holds about 5 million per origin, shared with the app. */
 export const MAX_STORED_CHARS = 1_000_000;
@@ -24,13 +26,15 @@ interface Stored {
   dropped: number;
 }
 
-/** What storage holds, taken out of it when `take` is set. */
-const load = (take?: boolean): Stored => {
+/** What storage holds for `endpoint`, taken out of it when `take` is set. */
+const load = (endpoint: string, take?: boolean): Stored => {
   try {
-    const text = localStorage.getItem(STORAGE_KEY);
-    if (take) localStorage.removeItem(STORAGE_KEY);
-    const stored = JSON.parse(text || 'null') as Stored | null;
-    if (stored && Array.isArray(stored.requests)) return stored;
+    const text = localStorage.getItem(keyOf(endpoint));
+    if (take) localStorage.removeItem(keyOf(endpoint));
+    // A missing key reads null, which JSON.parse takes as the text `null`; an empty string throws, caught below.
+    const stored = JSON.parse(text as string) as Stored | null;
+    // Storage is the page's to change: only requests that can be sent are kept.
+    if (stored && Array.isArray(stored.requests)) return { ...stored, requests: stored.requests.filter((r) => typeof r?.body === 'string') };
   } catch {
     // Unreadable or forbidden storage holds nothing we can use.
   }
@@ -38,12 +42,12 @@ const load = (take?: boolean): Stored => {
 };
 
 /**
- * Adds `packets` to storage, as many as fit in {@link MAX_STORED_CHARS}; the spans that do not fit are counted
+ * Adds `packets` for `endpoint` to storage, as many as fit in {@link MAX_STORED_CHARS}; the spans that do not fit are counted
  * in storage, and reported by the page that sends the rest. Returns how many spans were lost without being
  * counted there (all of them, when storage refuses to be written), for the caller to count.
  */
-export const persist = (packets: Array<Pick<Packet, '_body' | '_spans'>>): number => {
-  const stored = load();
+export const persist = (endpoint: string, packets: Array<Pick<Packet, '_body' | '_spans'>>): number => {
+  const stored = load(endpoint);
   let size = stored.requests.reduce((sum, r) => sum + r.body.length, 0);
   let lost = 0;
   let all = 0;
@@ -57,12 +61,12 @@ export const persist = (packets: Array<Pick<Packet, '_body' | '_spans'>>): numbe
   }
   stored.dropped += lost;
   try {
-    localStorage.setItem(STORAGE_KEY, JSON.stringify(stored));
+    localStorage.setItem(keyOf(endpoint), JSON.stringify(stored));
     return 0;
   } catch {
     return all;
   }
 };
 
-/** Takes every stored request out of storage, for this page to send. */
-export const takePersisted = (): Stored => load(true);
+/** Takes every request stored for `endpoint` out of storage, for this page to send. */
+export const takePersisted = (endpoint: string): Stored => load(endpoint, true);

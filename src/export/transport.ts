@@ -16,7 +16,8 @@ export const isRetryable = (status: number): boolean => [0, 429, 502, 503, 504].
  * there, and falls back to the exponential backoff).
  */
 export const parseRetryAfter = (header: string | null): number | undefined =>
-  header && /^\s*\d+\s*$/.test(header) ? +header * 1000 : undefined;
+  // No header (null) reads as the text "null", which is no number either.
+  /^\s*\d+\s*$/.test(header as string) ? +header! * 1000 : undefined;
 
 /** How long a request may take before it is given up and retried: a collector that never answers would
  * otherwise hold its share of the keepalive quota, and `flush()`, forever. */

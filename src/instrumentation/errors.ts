@@ -30,7 +30,7 @@ export const instrumentErrors: Instrumentation = ({ tracer }) => {
     if (muted || ++count > MAX_ERRORS) return;
     const time = now();
     const active = thrownIn ?? spanOfError(error) ?? tracer.activeSpan();
-    const span = active?.isRecording() ? active : tracer.startScopedSpan('tracelet/errors', 'exception', { startTime: time });
+    const span = active?.isRecording() ? active : tracer._startScopedSpan('tracelet/errors', 'exception', { startTime: time });
     span.recordException(error, time).setStatus('error', String((error as Error)?.message ?? error));
     if (span !== active) span.end(time);
   });

@@ -16,8 +16,7 @@ export const instrumentFetch: Instrumentation = (context) => {
     let args: [RequestInfo | URL, RequestInit?] = [input, init];
     let traced = false;
     try {
-      const req = input as Partial<Request>;
-      request = startRequest(context, 'tracelet/fetch', init?.method ?? req?.method ?? 'GET', input);
+      request = startRequest(context, 'tracelet/fetch', init?.method ?? (input as Partial<Request>)?.method ?? 'GET', input);
       if (request?._headers) {
         // fetch(input, init) sends `new Request(input, init)`: the headers go on that Request, and it is sent
         // alone, so neither the app's Request nor its init is changed, and every other property (referrer,
@@ -34,18 +33,17 @@ export const instrumentFetch: Instrumentation = (context) => {
     }
     const sent = original.apply(this, args) as Promise<Response>;
     if (!request) return sent;
-    const { _finish: finish, _url: url } = request;
     return sent.then(
       (response) => {
         // An opaque (no-cors) response hides its status: 0 there is no failure.
-        finish(response.type === 'opaque' ? undefined : response.status);
+        request._finish(response.type === 'opaque' ? undefined : response.status);
         return response;
       },
       (error: unknown) => {
         // A refused CORS preflight looks like any network error: a TypeError. Failing so while online, with trace
         // headers, is taken as a refusal: the next requests there go without them.
-        if (traced && (error as Error)?.name === 'TypeError') refuseOrigin(url);
-        finish(0, error);
+        if (traced && (error as Error)?.name === 'TypeError') refuseOrigin(request._url);
+        request._finish(0, error);
         throw error;
       },
     );

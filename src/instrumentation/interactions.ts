@@ -22,27 +22,30 @@ export interface InteractionSettings {
  * carries the span; events without a listener make no span. Without zone.js, a capture listener on the window
  * starts a span for every traced event, and requests started while it is open join it.
  */
-export const instrumentInteractions: Instrumentation<InteractionSettings> = ({ tracer }, settings) => {
-  const { events = ['click', 'submit'], maxDuration = 10_000 } = settings;
+export const instrumentInteractions: Instrumentation<InteractionSettings> = (
+  { tracer },
+  { events = ['click', 'submit'], maxDuration = 10_000 },
+) => {
   const interactions = new WeakMap<Event, IdleSpan>();
 
-  const interactionOf = (event: Event): IdleSpan => {
-    let idle = interactions.get(event);
-    if (!idle) {
+  // runListenersInIdleSpans asks about every event: only the traced types start an interaction.
+  const interactionOf = (event: Event): IdleSpan | undefined => {
+    if (!events.includes(event.type)) return undefined;
+    if (!interactions.has(event)) {
       const target = event.target as Element | null;
-      const span = tracer.startScopedSpan('tracelet/interactions', event.type, {
+      const span = tracer._startScopedSpan('tracelet/interactions', event.type, {
         startTime: event.timeStamp ? toEpochMs(event.timeStamp) : undefined,
         parent: newestIdleSpan('routeChange')?._span ?? null,
         attributes: { event_type: event.type, target_element: target?.localName, target_selector: selectorOf(target) },
       });
-      idle = startIdleSpan('interaction', span, maxDuration);
-      interactions.set(event, idle);
+      interactions.set(event, startIdleSpan('interaction', span, maxDuration));
     }
-    return idle;
+    return interactions.get(event)!;
   };
 
   return (
-    runListenersInIdleSpans((event) => (events.includes(event.type) ? interactionOf(event) : undefined)) ||
-    listen(events, (event) => void interactionOf(event))
+    runListenersInIdleSpans(interactionOf) ||
+    // addEventListener ignores what a listener returns.
+    listen(events, interactionOf)
   );
 };

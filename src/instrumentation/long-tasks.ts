@@ -46,7 +46,7 @@ export const instrumentLongTasks: Instrumentation<LongTaskSettings> = ({ tracer,
         const script = scripts?.reduce((a, b) => (b.duration > a.duration ? b : a), scripts[0]);
         if (duration >= threshold) {
           tracer
-            .startScopedSpan('tracelet/long-tasks', 'longAnimationFrame', {
+            ._startScopedSpan('tracelet/long-tasks', 'longAnimationFrame', {
               startTime: toEpochMs(startTime),
               parent: !loadEnd || startTime < loadEnd ? pageLoadSpanContext() : undefined,
               attributes: {

@@ -26,10 +26,9 @@ export const instrumentNavigation: Instrumentation<NavigationSettings> = ({ trac
 
   // Never lets tracing break the app's navigation.
   const changed = safely((type: string): IdleSpan | undefined => {
-    const previous = current;
-    current = location.href;
-    if (current !== previous) {
-      const span = tracer.startScopedSpan('tracelet/navigation', 'routeChange', {
+    if (current !== location.href) {
+      current = location.href;
+      const span = tracer._startScopedSpan('tracelet/navigation', 'routeChange', {
         // A change the app made (pushState) belongs to what it was doing, even after a native await; one the
         // browser made (back button) starts its own trace unless a span is active.
         parent: BROWSER_EVENTS.includes(type) ? tracer.activeSpan() ?? null : undefined,
@@ -38,10 +37,13 @@ export const instrumentNavigation: Instrumentation<NavigationSettings> = ({ trac
       return startIdleSpan('routeChange', span, maxDuration);
     }
   });
-  // Whichever sees the event first, our listener or one of the app's, starts the route change.
+  // Whichever sees the event first, our listener or one of the app's, starts the route change. Events of other
+  // types (runListenersInIdleSpans asks about every event) start none.
   const routeChangeOf = (event: Event) => {
-    if (!byEvent.has(event)) byEvent.set(event, changed(event.type));
-    return byEvent.get(event);
+    if (BROWSER_EVENTS.includes(event.type)) {
+      if (!byEvent.has(event)) byEvent.set(event, changed(event.type));
+      return byEvent.get(event);
+    }
   };
 
   const wrap = (type: 'pushState' | 'replaceState') => {
@@ -54,7 +56,7 @@ export const instrumentNavigation: Instrumentation<NavigationSettings> = ({ trac
   };
   const unpatch = patch(history, { pushState: wrap('pushState'), replaceState: wrap('replaceState') });
   const unlisten = listen(BROWSER_EVENTS, routeChangeOf);
-  const stopListeners = runListenersInIdleSpans((event) => (BROWSER_EVENTS.includes(event.type) ? routeChangeOf(event) : undefined));
+  const stopListeners = runListenersInIdleSpans(routeChangeOf);
 
   return () => {
     if (stopListeners) stopListeners();

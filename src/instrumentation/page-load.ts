@@ -3,7 +3,7 @@ import type { Instrumentation } from '../lib/instrumentation';
 import { toEpochMs } from '../core/clock';
 import { outsideSpans } from '../core/context';
 import { parseTraceParent } from '../core/propagation';
-import { addPhaseEvents, entryAttributes } from '../lib/resource-timing';
+import { REQUEST_PHASES, addPhaseEvents, entryAttributes } from '../lib/resource-timing';
 import { serverTimingContext } from '../lib/server-timing';
 import { safely } from '../lib/safely';
 import { urlFull } from '../lib/url-full';
@@ -17,10 +17,9 @@ import { absoluteUrl, matchesAny } from '../lib/urls';
  * after it at once.
  */
 
-const SCOPE = 'tracelet/page-load';
-
-/** Milestones of the document after its request, in the order they happen (Navigation Timing Level 2). */
+/** The document's request phases, then its milestones after it, in the order they happen (Navigation Timing Level 2). */
 const DOCUMENT_PHASES = [
+  ...REQUEST_PHASES,
   'domInteractive',
   'domContentLoadedEventStart',
   'domContentLoadedEventEnd',
@@ -62,7 +61,7 @@ export const instrumentPageLoad: Instrumentation = ({ tracer, options }) => {
 
   pageSpan = undefined;
   startPageSpan = () =>
-    tracer.startScopedSpan(SCOPE, 'documentLoad', {
+    tracer._startScopedSpan('tracelet/page-load', 'documentLoad', {
       // Navigation start is the time origin of the page.
       startTime: toEpochMs(0),
       parent: parseTraceParent(meta('traceparent'), meta('tracestate')) ?? serverTimingContext(nav) ?? null,
@@ -71,9 +70,9 @@ export const instrumentPageLoad: Instrumentation = ({ tracer, options }) => {
 
   /** Starts a child of documentLoad for a request's timing entry, with its phases, and ends it. */
   const child = (parent: Span, name: string, entry: PerformanceResourceTiming, start: number, href?: string) => {
-    const span = tracer.startScopedSpan(SCOPE, name, {
-      parent,
+    const span = tracer._startScopedSpan('tracelet/page-load', name, {
       startTime: toEpochMs(start),
+      parent,
       attributes: { 'url.full': href, ...entryAttributes(entry) },
     });
     addPhaseEvents(span, entry);
@@ -88,16 +87,14 @@ export const instrumentPageLoad: Instrumentation = ({ tracer, options }) => {
     const nav = navigationEntry();
     const loadEnd = nav?.loadEventEnd || performance.now();
     if (nav) {
-      addPhaseEvents(span, nav);
       addPhaseEvents(span, nav, DOCUMENT_PHASES);
       child(span, 'documentFetch', nav, nav.fetchStart, href);
     }
     for (const entry of performance.getEntriesByType('resource') as PerformanceResourceTiming[]) {
-      const type = entry.initiatorType;
       if (
         entry.startTime < loadEnd &&
         // Requests made after init() by fetch and XHR have spans of their own.
-        !((type === 'fetch' || type === 'xmlhttprequest') && entry.startTime > since) &&
+        !(['fetch', 'xmlhttprequest'].includes(entry.initiatorType) && entry.startTime > since) &&
         !matchesAny(entry.name, excluded)
       ) {
         child(span, 'resourceFetch', entry, entry.startTime, urlFull(entry.name, options));

@@ -31,7 +31,7 @@ export const instrumentWebVitals: Instrumentation = ({ tracer }) => {
 
   const report = safely((metric: MetricType) => {
     if (!running) return;
-    const { name, entries, value } = metric as { name: string; value: number; entries: Array<PerformanceEntry & Record<string, any>> };
+    const { name, entries, value, navigationType } = metric as MetricType & { name: string; entries: Array<PerformanceEntry & Record<string, any>> };
     const first = entries[0];
     const last = entries[entries.length - 1];
     const isINP = name === 'INP';
@@ -49,17 +49,17 @@ export const instrumentWebVitals: Instrumentation = ({ tracer }) => {
                 0,
             );
     tracer
-      .startScopedSpan(SCOPE, name, {
+      ._startScopedSpan(SCOPE, name, {
         startTime: start,
         // A page restored from the back/forward cache is a new visit, possibly hours later: its own trace.
-        parent: (metric.navigationType !== 'back-forward-cache' && pageLoadSpanContext()) || null,
+        parent: (navigationType !== 'back-forward-cache' && pageLoadSpanContext()) || null,
         attributes: {
           'web_vital.name': name,
           'web_vital.value': value,
           'web_vital.rating': metric.rating,
           'web_vital.delta': metric.delta,
           'web_vital.id': metric.id,
-          'web_vital.navigation_type': metric.navigationType,
+          'web_vital.navigation_type': navigationType,
           // CLS: the first element that the largest shift of the window moved. INP: an interaction's events share
           // one latency; the first with a target names the element, the first of all (pointerdown, keydown, ...)
           // the kind of interaction. LCP: the element painted.

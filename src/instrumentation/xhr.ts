@@ -42,15 +42,14 @@ export const instrumentXhr: Instrumentation = (context) => {
     opened.delete(xhr);
     const request = state && xhr.readyState === 1 && startRequest(context, 'tracelet/xhr', state._method, state._url);
     if (request) {
-      const { _finish: finish, _url: url, _headers: headers } = request;
-      if (headers && !state._hasTraceParent) {
-        for (const [name, value] of Object.entries(headers)) setRequestHeader.call(xhr, name, value);
+      if (request._headers && !state._hasTraceParent) {
+        for (const [name, value] of Object.entries(request._headers)) setRequestHeader.call(xhr, name, value);
       }
       const end = (type: string) => {
         ends.delete(xhr);
         for (const type of END_EVENTS) xhr.removeEventListener(type, onEnd);
-        if (type === 'error' && headers) refuseOrigin(url);
-        finish(xhr.status, type === 'load' ? undefined : { name: type, message: `request ${type}` });
+        if (type === 'error' && request._headers) refuseOrigin(request._url);
+        request._finish(xhr.status, type === 'load' ? undefined : { name: type, message: `request ${type}` });
       };
       const onEnd = (event: Event) => end(event.type);
       ends.set(xhr, end);

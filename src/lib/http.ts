@@ -1,6 +1,5 @@
 import type { Attributes } from '../types';
 import type { InstrumentationContext } from './instrumentation';
-import type { RecordedSpan } from '../core/span';
 import { now, toEpochMs } from '../core/clock';
 import { outsideSpans } from '../core/context';
 import { formatTraceParent } from '../core/propagation';
@@ -22,7 +21,6 @@ const acceptedOrigins = new Set<string>();
 
 /** A traced request in flight. */
 export interface HttpRequest {
-  _span: RecordedSpan;
   _url: URL;
   /** Headers to add to the request, when it may carry trace context. */
   _headers?: Record<string, string>;
@@ -36,17 +34,21 @@ export interface HttpRequest {
  */
 export const startRequest = ({ tracer, options }: InstrumentationContext, scope: string, method: string, input: unknown): HttpRequest | undefined => {
   const url = absoluteUrl(input);
-  if (!url || (options.endpoint && url.href.startsWith(absoluteUrl(options.endpoint)!.href)) || matchesAny(url.href, options.ignoreUrls)) {
+  if (!url || (options.endpoint && url.href.startsWith(options.endpoint)) || matchesAny(url.href, options.ignoreUrls)) {
     return undefined;
   }
-  method = method.toUpperCase();
-  const span = tracer.startScopedSpan(scope, method, {
+  // fetch and XHR send these six in capitals whatever their case (the Fetch standard's "normalize a method");
+  // any other method goes as written, and is reported as written only if it is known.
+  const sent = /^(delete|get|head|options|post|put)$/i.test(method) ? method.toUpperCase() : method;
+  const known = options.knownMethods.includes(sent);
+  const span = tracer._startScopedSpan(scope, known ? sent : 'HTTP', {
     kind: 'client',
     attributes: {
-      'http.request.method': method,
+      'http.request.method': known ? sent : '_OTHER',
+      'http.request.method_original': known ? undefined : sent,
       'url.full': redactUrl(url, options.redactQueryParams),
       'server.address': url.hostname,
-      'server.port': Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
+      'server.port': +url.port || (url.protocol === 'https:' ? 443 : 80),
     },
   });
   let headers: Record<string, string> | undefined;
@@ -62,7 +64,8 @@ export const startRequest = ({ tracer, options }: InstrumentationContext, scope:
     if (headers && status) acceptedOrigins.add(url.origin);
     const end = now();
     const failed = error !== undefined;
-    const errorType = failed ? (error as Error)?.name || 'Error' : status === 0 ? 'Error' : status! >= 400 ? String(status) : undefined;
+    // A request that failed with no error to name (status 0) has none: `Error` either way.
+    const errorType = failed || status === 0 ? (error as Error)?.name || 'Error' : status! >= 400 ? String(status) : undefined;
     span.setAttributes({ 'http.response.status_code': status || undefined, 'error.type': errorType });
     if (errorType) span.setStatus('error', failed ? String((error as Error)?.message ?? error) : undefined);
     // The timing entry arrives a little after the response; waiting for it happens outside the page's Zones, so
@@ -79,7 +82,7 @@ export const startRequest = ({ tracer, options }: InstrumentationContext, scope:
       }),
     );
   };
-  return { _span: span, _url: url, _headers: headers, _finish: finish };
+  return { _url: url, _headers: headers, _finish: finish };
 };
 
 /**

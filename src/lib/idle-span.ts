@@ -22,10 +22,11 @@ export interface IdleSpan {
   _span: Span;
   /** What the span stands for, such as `interaction` or `routeChange`. */
   _kind: string;
-  /** Holds from fetch/XHR not yet released. */
-  _holds: number;
-  /** Zones (the idle span's own and those forked from it) with timers or promise callbacks pending. */
-  _busyZones: Set<ZoneLike>;
+  /**
+   * What keeps it open: Zones (the idle span's own and those forked from it) with timers or promise callbacks
+   * pending, and one token per fetch/XHR hold not yet released.
+   */
+  _busy: Set<object>;
   /** When the last piece of work settled: the span's end. */
   _lastSettled: number;
   _check?: ReturnType<typeof setTimeout>;
@@ -37,8 +38,8 @@ const QUIET_MS = 100;
 const open: IdleSpan[] = [];
 let listening = false;
 
-// Its timers may still fire afterwards, and then find it no longer open.
-const finish = (idle: IdleSpan, time = idle._lastSettled) => {
+// Ends the span at `time`, by default now. Its timers may still fire afterwards, and then find it no longer open.
+const finish = (idle: IdleSpan, time = now()) => {
   if (open.includes(idle)) {
     open.splice(open.indexOf(idle), 1);
     idle._span.end(time);
@@ -54,19 +55,20 @@ const checkSoon = (idle: IdleSpan) => {
   idle._lastSettled = now();
   clearTimeout(idle._check);
   idle._check = later(() => {
-    if (!idle._holds && !idle._busyZones.size) finish(idle);
+    if (!idle._busy.size) finish(idle, idle._lastSettled);
   }, QUIET_MS);
 };
 
 /** Opens an idle span of `kind` for `span`, ending it when its work settles or after `maxDuration` ms. */
 export const startIdleSpan = (kind: string, span: Span, maxDuration: number): IdleSpan => {
-  const idle: IdleSpan = { _span: span, _kind: kind, _holds: 0, _busyZones: new Set(), _lastSettled: now() };
-  later(() => finish(idle, now()), maxDuration);
+  // Its `_lastSettled` is set by checkSoon(), below, before anything can read it.
+  const idle = { _span: span, _kind: kind, _busy: new Set() } as IdleSpan;
+  later(() => finish(idle), maxDuration);
   open.push(idle);
   if (!listening) {
     // An interaction that navigates away (a link, a form post) ends with the page, and is sent with the rest.
     listening = true;
-    outsideSpans(() => listen(['pagehide'], () => open.slice().forEach((idle) => finish(idle, now()))));
+    outsideSpans(() => listen(['pagehide'], () => open.slice().forEach((idle) => finish(idle))));
   }
   checkSoon(idle);
   return idle;
@@ -82,8 +84,8 @@ export const idleZone = (parent: ZoneLike, idle: IdleSpan): ZoneLike =>
     onHasTask(delegate, _current, target, state) {
       delegate.hasTask(target, state);
       if (state.macroTask || state.microTask) {
-        idle._busyZones.add(target);
-      } else if (idle._busyZones.delete(target)) {
+        idle._busy.add(target);
+      } else if (idle._busy.delete(target)) {
         checkSoon(idle);
       }
     },
@@ -147,9 +149,8 @@ export const runListenersInIdleSpans = (resolver: EventResolver): false | (() =>
  */
 const adopter = (): IdleSpan | undefined => {
   const newest = open[open.length - 1];
-  // Checked first: this runs for every span started with no active span.
-  if (!newest || getZone()?.currentTask) return undefined;
-  return open.every((idle) => idle._span.context.traceId === newest._span.context.traceId) ? newest : undefined;
+  // The cheap checks first: this runs for every span started with no active span.
+  if (newest && !getZone()?.currentTask && open.every((idle) => idle._span.context.traceId === newest._span.context.traceId)) return newest;
 };
 
 /** The idle span that work starting now belongs to: the one of the current Zone, else the adopting one. */
@@ -161,13 +162,11 @@ export const currentIdleSpan = (): IdleSpan | undefined => {
 /** Keeps the current idle span, if any, open until the returned function is called (once). */
 export const holdIdleSpan = (): (() => void) => {
   const idle = currentIdleSpan();
-  let held = idle && ++idle._holds;
+  // A token of its own, so that releasing twice releases once.
+  const hold = {};
+  idle?._busy.add(hold);
   return () => {
-    if (held) {
-      held = 0;
-      idle!._holds--;
-      checkSoon(idle!);
-    }
+    if (idle?._busy.delete(hold)) checkSoon(idle);
   };
 };
 

@@ -45,9 +45,11 @@ const assign = (entry: PerformanceResourceTiming) => {
 
 /** Registers a request as it starts; call {@link timingOf} when it has finished. */
 export const trackRequest = (url: string): TrackedRequest => {
-  if (!observer && typeof PerformanceObserver === 'function') {
-    observer = new PerformanceObserver((list) => list.getEntries().forEach((e) => assign(e as PerformanceResourceTiming)));
+  // Without PerformanceObserver (the constructor throws), or without `resource` entries (observe throws),
+  // requests go untracked and get no timings.
+  if (!observer) {
     try {
+      observer = new PerformanceObserver((list) => list.getEntries().forEach((e) => assign(e as PerformanceResourceTiming)));
       observer.observe({ type: 'resource' });
     } catch {
       observer = undefined;
@@ -63,7 +65,8 @@ export const trackRequest = (url: string): TrackedRequest => {
  * {@link MAX_WAIT_MS}.
  */
 export const timingOf = (request: TrackedRequest, then: (entry?: PerformanceResourceTiming) => void): void => {
-  if (request._entry || !open.includes(request)) return then(request._entry);
+  // Settled already (by its entry, or never tracked for want of an observer).
+  if (!open.includes(request)) return then(request._entry);
   waiting++;
   const timer = setTimeout(() => settle(request), MAX_WAIT_MS);
   request._done = (entry) => {

@@ -8,7 +8,7 @@ export const selectorOf = (node: unknown, maxDepth = 5): string | undefined => {
   for (let el = node as Element | null; el?.nodeType === 1 && maxDepth--; el = el.id ? null : el.parentElement) {
     // SVG elements have no string className (an SVGAnimatedString, without `match`): their classes are left out.
     const classes = ((el.className as string).match?.(/\S+/g) || []).slice(0, 2);
-    selector = el.localName + (el.id ? `#${el.id}` : '') + classes.map((c) => `.${c}`).join('') + (selector && `>${selector}`);
+    selector = el.localName + (el.id ? '#' + el.id : '') + classes.map((c) => '.' + c).join('') + (selector && '>' + selector);
   }
   return selector || undefined;
 };

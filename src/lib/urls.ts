@@ -9,7 +9,7 @@ export const absoluteUrl = (input: unknown): URL | undefined => {
     // A Request has a `url`; a string or URL has none, and is read as text.
     return new URL((input as Request | undefined)?.url ?? String(input), document.baseURI);
   } catch {
-    return undefined;
+    // Not a URL: undefined.
   }
 };
 
