@@ -135,6 +135,19 @@
     },
 
     /**
+     * The same measure for a wrapper that does nothing but pass the call through and chain the promise, installed
+     * before any library: what a paired median reads when there is no work to see, the noise floor of the rows.
+     */
+    async passThroughAdded(url, plan) {
+      window.fetch = (input, init) => baseFetch(input, init).then((response) => response);
+      try {
+        return await this.fetchAdded(url, plan);
+      } finally {
+        window.fetch = baseFetch;
+      }
+    },
+
+    /**
      * Added latency of the instrumented fetch over the baseline, for one URL: the median of paired differences,
      * each pair run back to back with the order alternating, so drift on a shared machine cancels out.
      */

@@ -168,6 +168,12 @@ export function markdown(results) {
       lines.push(
         `- ${lib}: baseline fetch latency (median of rounds): same-origin ${number(median(fetches.map((v) => v.sameOriginBaselineMs)))} ms, cross-origin ${number(median(fetches.map((v) => v.crossOriginBaselineMs)))} ms.`,
       );
+      const floor = fetches.map((v) => v.passThroughAddedMs).filter((v) => v !== undefined);
+      if (floor.length) {
+        lines.push(
+          `- ${lib} pages, before loading it: a pass-through fetch wrapper, same-origin, reads as added time ${number(median(floor))} ms (median of rounds; per round ${floor.map(number).join(', ')} ms). That is the added-time rows' noise floor.`,
+        );
+      }
     }
     if (exports.length) {
       lines.push(`- ${lib}: spans the receiver decoded per ${plan.exportSpans}-span export, per round: ${exports.map((v) => v.spansReceived ?? 'not OTLP/JSON').join(', ')}.`);

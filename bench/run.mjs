@@ -158,6 +158,7 @@ async function main() {
     },
 
     async fetch(lib, page, id) {
+      const passThrough = await page.evaluate((plan) => bench.passThroughAdded('/ping', plan), PLAN.fetch);
       await load(page, lib, { endpoint: servers.endpoint(id), propagateTo: [servers.apiOrigin], fetch: true });
       servers.takePings();
       const same = await page.evaluate((plan) => bench.fetchAdded('/ping', plan), PLAN.fetch);
@@ -172,6 +173,7 @@ async function main() {
         crossOriginAddedMs: cross.addedMs,
         sameOriginBaselineMs: same.baselineMs,
         crossOriginBaselineMs: cross.baselineMs,
+        passThroughAddedMs: passThrough.addedMs,
         traceparentSent: pings.instrumentedWithTraceparent / pings.instrumented,
         traceparentOnBaseline: pings.baselineWithTraceparent,
       };
