@@ -370,3 +370,38 @@ test('methods are reported as sent: known ones by name, others as _OTHER with th
     ['HTTP', '_OTHER', 'GET', 'tracelet/fetch'],
   ]);
 });
+
+test('bad options get a warning and their default, and the collector is never traced however its URL is written', async ({ page, app, api, receiver }) => {
+  const warnings: string[] = [];
+  page.on('console', (message) => message.type() === 'warning' && warnings.push(message.text()));
+  await page.goto(`${app.origin}/e2e/fixtures/app.html`);
+  // The collector's URL with its scheme and host in capitals: the same URL to the browser.
+  const endpoint = receiver.url.replace('http://127.0.0.1', 'HTTP://127.0.0.1');
+  await page.evaluate(
+    async ({ endpoint, api }) => {
+      const tracelet = Tracelet.init({
+        serviceName: 'app',
+        endpoint,
+        sampleRate: 2,
+        maxBatchSize: 0,
+        propagateTo: api as unknown as string[],
+        knownMethods: null as unknown as string[],
+        instrumentations: { pageLoad: false, webVitals: false, longTasks: false },
+      });
+      await fetch(`${api}/data?via=bad-options`);
+      await fetch(endpoint, { method: 'POST', body: '{}' }).catch(() => undefined);
+      await tracelet.flush();
+    },
+    { endpoint, api: api.origin },
+  );
+  expect(warnings.filter((w) => w.startsWith('tracelet:')).sort()).toEqual([
+    'tracelet: knownMethods must be an array; using ["CONNECT","DELETE","GET","HEAD","OPTIONS","PATCH","POST","PUT","TRACE"]',
+    'tracelet: maxBatchSize must be 1 to Infinity; using 64',
+    'tracelet: propagateTo must be an array; using []',
+    'tracelet: sampleRate must be 0 to 1; using 1',
+  ]);
+  // Traced with the defaults: every trace recorded, GET known, and no traceparent for an origin not allowed.
+  const spans = receiver.spans().filter((s) => s.scope === 'tracelet/fetch');
+  expect(spans.map((s) => [s.name, s.attributes['url.full']])).toEqual([['GET', `${api.origin}/data?via=bad-options`]]);
+  expect(traceparentOf(api.requests.find((r) => r.path === '/data')!.headers)).toBeUndefined();
+});

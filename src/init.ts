@@ -38,14 +38,18 @@ export const initWith = (options: TraceletOptions, instrumentations: Partial<Rec
   // Options set to undefined keep their defaults, as a script tag without an attribute does.
   const o = { ...DEFAULTS } as ResolvedOptions;
   for (const key in options) if ((options as any)[key] !== undefined) (o as any)[key] = (options as any)[key];
-  if (!o.serviceName || typeof o.serviceName !== 'string') o.serviceName = warn('set serviceName; using "unknown_service".') || 'unknown_service';
-  if (!(o.sampleRate >= 0 && o.sampleRate <= 1)) o.sampleRate = warn('sampleRate must be 0 to 1; using 1') || 1;
-  // A NaN (a typo in a data- attribute) or a batch of 0 spans would stall the export.
-  for (const key of ['maxQueueSize', 'maxBatchSize', 'batchDelay', 'sessionTimeout'] as const) {
-    const least = key === 'batchDelay' ? 0 : 1;
-    if (!(o[key] >= least)) o[key] = warn(`${key} must be at least ${least}; using ${DEFAULTS[key]}`) || DEFAULTS[key];
+  if (!o.serviceName || typeof o.serviceName !== 'string') o.serviceName = warn('set serviceName; using unknown_service') || 'unknown_service';
+  // Each default says what a value must be. A NaN (a typo in a data- attribute) or a batch of 0 spans would stall
+  // the export, and a list given as anything else (a string, a Set) would leave every request untraced.
+  for (const key in DEFAULTS) {
+    const fallback = (DEFAULTS as any)[key];
+    const value = (o as any)[key];
+    const most = key === 'sampleRate' ? 1 : Infinity;
+    const least = most > 1 && key !== 'batchDelay' ? 1 : 0;
+    const valid = Array.isArray(fallback) ? Array.isArray(value) : typeof fallback !== 'number' || (value >= least && value <= most);
+    if (!valid) (o as any)[key] = warn(`${key} must be ${Array.isArray(fallback) ? 'an array' : `${least} to ${most}`}; using ${JSON.stringify(fallback)}`) || fallback;
   }
-  // Read once against the page's URL: requests to it are never traced, and its leftovers are stored under it.
+  // Read once against the page's URL: requests to the collector are never traced.
   o.endpoint &&= absoluteUrl(o.endpoint)?.href;
   const exporter = o.endpoint ? createExporter(o as ExporterConfig) : warn('set endpoint to your OTLP/HTTP traces URL to send spans');
   const sessionId = createSession(o.sessionTimeout);

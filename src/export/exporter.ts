@@ -146,7 +146,7 @@ export const createExporter = (config: ExporterConfig): Exporter => {
         sendOrStore(packet);
       }
     }
-    if (toStore.length) drop('storage_full', persist(config.endpoint, toStore));
+    if (toStore.length) drop('storage_full', persist(toStore));
     // One batch per task, so that compressing a long queue never blocks the page for long.
     if (queue.length) schedule(0);
     resolveIfIdle();
@@ -165,7 +165,7 @@ export const createExporter = (config: ExporterConfig): Exporter => {
 
   // A page restored from the back/forward cache takes back what it stored when it was hidden.
   const sendStored = () => {
-    const stored = takePersisted(config.endpoint);
+    const stored = takePersisted();
     drop('storage_full', stored.dropped);
     for (const { body, spans } of stored.requests) send({ _body: body, _spans: spans, _payload: encodeWire(body), _attempt: 0 });
   };

@@ -1,12 +1,12 @@
 /**
  * Requests that could not leave before the page unloaded, kept in localStorage (the only synchronous storage, so
- * the only one usable inside `pagehide`) and sent by the next page of the same origin that runs tracelet with the
- * same collector: each collector's leftovers are kept under a key of their own.
+ * the only one usable inside `pagehide`) and sent by the next page of the same origin that runs tracelet, to its
+ * own collector. One key for the origin, so that what is stored stays within one cap, and leftovers from before
+ * a change of collector URL are still delivered.
  */
 import type { Packet } from './pack';
 
-/** The storage key of the requests left for `endpoint`. */
-const keyOf = (endpoint: string) => `tracelet.unsent ${endpoint}`;
+const STORAGE_KEY = 'tracelet.unsent';
 
 /** Most characters kept in storage; localStorage holds about 5 million per origin, shared with the app. */
 export const MAX_STORED_CHARS = 1_000_000;
@@ -26,15 +26,17 @@ interface Stored {
   dropped: number;
 }
 
-/** What storage holds for `endpoint`, taken out of it when `take` is set. */
-const load = (endpoint: string, take?: boolean): Stored => {
+/** What storage holds, taken out of it when `take` is set. */
+const load = (take?: boolean): Stored => {
   try {
-    const text = localStorage.getItem(keyOf(endpoint));
-    if (take) localStorage.removeItem(keyOf(endpoint));
+    const text = localStorage.getItem(STORAGE_KEY);
+    if (take) localStorage.removeItem(STORAGE_KEY);
     // A missing key reads null, which JSON.parse takes as the text `null`; an empty string throws, caught below.
     const stored = JSON.parse(text as string) as Stored | null;
-    // Storage is the page's to change: only requests that can be sent are kept.
-    if (stored && Array.isArray(stored.requests)) return { ...stored, requests: stored.requests.filter((r) => typeof r?.body === 'string') };
+    // Storage is the page's to change: only requests that can be sent are kept, and counts must be numbers.
+    if (stored && Array.isArray(stored.requests)) {
+      return { requests: stored.requests.filter((r) => typeof r?.body === 'string'), dropped: +stored.dropped || 0 };
+    }
   } catch {
     // Unreadable or forbidden storage holds nothing we can use.
   }
@@ -42,12 +44,12 @@ const load = (endpoint: string, take?: boolean): Stored => {
 };
 
 /**
- * Adds `packets` for `endpoint` to storage, as many as fit in {@link MAX_STORED_CHARS}; the spans that do not fit are counted
+ * Adds `packets` to storage, as many as fit in {@link MAX_STORED_CHARS}; the spans that do not fit are counted
  * in storage, and reported by the page that sends the rest. Returns how many spans were lost without being
  * counted there (all of them, when storage refuses to be written), for the caller to count.
  */
-export const persist = (endpoint: string, packets: Array<Pick<Packet, '_body' | '_spans'>>): number => {
-  const stored = load(endpoint);
+export const persist = (packets: Array<Pick<Packet, '_body' | '_spans'>>): number => {
+  const stored = load();
   let size = stored.requests.reduce((sum, r) => sum + r.body.length, 0);
   let lost = 0;
   let all = 0;
@@ -61,12 +63,12 @@ export const persist = (endpoint: string, packets: Array<Pick<Packet, '_body' | 
   }
   stored.dropped += lost;
   try {
-    localStorage.setItem(keyOf(endpoint), JSON.stringify(stored));
+    localStorage.setItem(STORAGE_KEY, JSON.stringify(stored));
     return 0;
   } catch {
     return all;
   }
 };
 
-/** Takes every request stored for `endpoint` out of storage, for this page to send. */
-export const takePersisted = (endpoint: string): Stored => load(endpoint, true);
+/** Takes every stored request out of storage, for this page to send. */
+export const takePersisted = (): Stored => load(true);

@@ -31,7 +31,7 @@ export const instrumentXhr: Instrumentation = (context) => {
     // Only once the browser took it: an open() that throws leaves the XHR as it was. One that succeeds
     // cancels a request in flight without an event.
     ends.get(this)?.('abort');
-    opened.set(this, { _method: String(method), _url: url });
+    opened.set(this, { _method: method, _url: url });
     return result;
   } as typeof open;
 

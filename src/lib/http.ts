@@ -39,6 +39,7 @@ export const startRequest = ({ tracer, options }: InstrumentationContext, scope:
   }
   // fetch and XHR send these six in capitals whatever their case (the Fetch standard's "normalize a method");
   // any other method goes as written, and is reported as written only if it is known.
+  method = String(method);
   const sent = /^(delete|get|head|options|post|put)$/i.test(method) ? method.toUpperCase() : method;
   const known = options.knownMethods.includes(sent);
   const span = tracer._startScopedSpan(scope, known ? sent : 'HTTP', {
