@@ -57,7 +57,7 @@ export const spanOfError = (error: unknown): Span | undefined => errorSpans.get(
  * A ZoneSpec making `span` active. Errors thrown in the Zone (or one forked from it) are remembered with their
  * span before zone.js hands them on: by the time the browser reports them, the Zone has been left.
  */
-export const spanZoneSpec = (name: string, span: Span, properties: Record<string, unknown>): ZoneSpecLike => ({
+export const spanZoneSpec = (name: string, span: Span, properties?: Record<string, unknown>): ZoneSpecLike => ({
   name,
   properties: { ...properties, [SPAN_KEY]: span },
   onHandleError(delegate, _current, target, error) {
@@ -80,7 +80,7 @@ export const activeSpan = (): Span | undefined => {
   return zone ? (zone.current.get(SPAN_KEY) as Span | undefined) : syncActive;
 };
 
-const runWithoutZone = <T>(span: Span | undefined, fn: () => T): T => {
+const runWithoutZone = <T>(fn: () => T, span?: Span): T => {
   const previous = syncActive;
   syncActive = span;
   try {
@@ -93,12 +93,12 @@ const runWithoutZone = <T>(span: Span | undefined, fn: () => T): T => {
 /** Runs `fn` with `span` active; with zone.js, everything `fn` schedules keeps it active too. */
 export const withSpan = <T>(span: Span, fn: () => T): T => {
   const zone = getZone();
-  return zone ? zone.current.fork(spanZoneSpec('tracelet', span, {})).run(fn) : runWithoutZone(span, fn);
+  return zone ? zone.current.fork(spanZoneSpec('tracelet', span)).run(fn) : runWithoutZone(fn, span);
 };
 
 export const outsideSpans = <T>(fn: () => T): T => {
   const zone = getZone();
-  return zone ? zone.root.run(fn) : runWithoutZone(undefined, fn);
+  return zone ? zone.root.run(fn) : runWithoutZone(fn);
 };
 
 /** `setTimeout(fn, ms)` outside any span (see {@link outsideSpans}). */

@@ -3,7 +3,7 @@
  * itself costs several microseconds, more than the rest of a span's start.
  */
 
-let pool = new Uint8Array(0);
+let pool = new Uint8Array();
 let used = 0;
 let hexByte: string[] | undefined;
 

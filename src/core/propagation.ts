@@ -10,12 +10,11 @@ const TRACEPARENT = /^(?!ff)([\da-f]{2})-(?!0{32})([\da-f]{32})-(?!0{16})([\da-f
 
 /** The span context a `traceparent` header (and optional `tracestate`) carries, or undefined when invalid. */
 export const parseTraceParent = (traceparent: unknown, tracestate?: unknown): SpanContext | undefined => {
-  const match = typeof traceparent === 'string' ? TRACEPARENT.exec(traceparent.trim()) : undefined;
-  // Version 00 has exactly four fields; a later version may add fields after a dash, and we read the four we
-  // know, as the spec asks.
-  if (!match || (match[1] === '00' && match[5] !== undefined)) return undefined;
-  const [, , traceId, spanId, flags] = match;
-  return { traceId, spanId, traceFlags: parseInt(flags, 16) & 1, traceState: parseTraceState(tracestate), isRemote: true };
+  const match = typeof traceparent === 'string' && TRACEPARENT.exec(traceparent.trim());
+  // Version 00 has exactly four fields; a later version may add fields after a dash (match[5], never empty), and
+  // we read the four we know, as the spec asks.
+  if (!match || (match[1] === '00' && match[5])) return undefined;
+  return { traceId: match[2], spanId: match[3], traceFlags: parseInt(match[4], 16) & 1, traceState: parseTraceState(tracestate), isRemote: true };
 };
 
 /** The `traceparent` header value for a span context. */

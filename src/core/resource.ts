@@ -21,14 +21,14 @@ interface UserAgentData {
  * semantic conventions describe it (`browser.*` from User-Agent Client Hints where the browser has them).
  * `extra` attributes from the user come last and win.
  */
-export const createResource = ({ serviceName, serviceVersion, environment, resource }: ResourceOptions): Attributes => {
+export const createResource = (options: ResourceOptions): Attributes => {
   // Undefined where there is none (server-side rendering, say).
   const nav = (globalThis as { navigator?: Navigator }).navigator;
   const uaData = (nav as { userAgentData?: UserAgentData } | undefined)?.userAgentData;
   return {
-    'service.name': serviceName,
-    'service.version': serviceVersion,
-    'deployment.environment.name': environment,
+    'service.name': options.serviceName,
+    'service.version': options.serviceVersion,
+    'deployment.environment.name': options.environment,
     'telemetry.sdk.name': 'tracelet',
     'telemetry.sdk.language': 'webjs',
     'telemetry.sdk.version': typeof __VERSION__ === 'string' ? __VERSION__ : 'dev',
@@ -37,6 +37,6 @@ export const createResource = ({ serviceName, serviceVersion, environment, resou
     'browser.platform': uaData?.platform,
     'browser.mobile': uaData?.mobile,
     'browser.language': nav?.language,
-    ...resource,
+    ...options.resource,
   };
 };

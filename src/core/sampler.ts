@@ -7,7 +7,7 @@ import type { SpanContext } from '../types';
  * OpenTelemetry's consistent probability sampling does, gives the same answer for the same trace id in every
  * service that uses the same rate. `rate` 1 keeps everything, 0 nothing.
  */
-export const isSampled = (traceId: string, parent: SpanContext | undefined, rate: number): boolean => {
+export const isSampled = (traceId: string, parent: SpanContext | null | undefined, rate: number): boolean => {
   if (parent) return !!(parent.traceFlags & 1);
   if (rate >= 1) return true;
   if (!(rate > 0)) return false;

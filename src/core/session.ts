@@ -14,23 +14,6 @@ const WRITE_EVERY_MS = 5000;
 /** A visit, as stored: `id.started.lastSeen` (times in epoch ms). */
 type Session = [id: string, started: number, lastSeen: number];
 
-const read = (): Session | undefined => {
-  try {
-    const [id, started, lastSeen] = (localStorage.getItem(STORAGE_KEY) ?? '').split('.');
-    return id ? [id, +started, +lastSeen] : undefined;
-  } catch {
-    return undefined;
-  }
-};
-
-const write = (session: Session): void => {
-  try {
-    localStorage.setItem(STORAGE_KEY, session.join('.'));
-  } catch {
-    // Storage full or forbidden: the session lasts for this page only.
-  }
-};
-
 /** Returns a function giving the current session id, renewing the session when it has expired. */
 export const createSession = (timeout: number): (() => string) => {
   let session: Session | undefined;
@@ -41,14 +24,24 @@ export const createSession = (timeout: number): (() => string) => {
     const time = Date.now();
     if (!isLive(session, time)) {
       // Another tab may have kept the visit alive, or started a new one.
-      const stored = read();
+      let stored: Session | undefined;
+      try {
+        const [id, started, lastSeen] = (localStorage.getItem(STORAGE_KEY) ?? '').split('.');
+        if (id) stored = [id, +started, +lastSeen];
+      } catch {
+        // Storage unavailable (forbidden): no visit is stored.
+      }
       session = isLive(stored, time) ? stored : [newTraceId(), time, time];
       written = 0;
     }
     session[2] = time;
     if (time - written >= WRITE_EVERY_MS) {
       written = time;
-      write(session);
+      try {
+        localStorage.setItem(STORAGE_KEY, session.join('.'));
+      } catch {
+        // Storage full or forbidden: the session lasts for this page only.
+      }
     }
     return session[0];
   };

@@ -28,8 +28,8 @@ export interface InternalTracer extends Tracer {
   _startScopedSpan(scope: string, name: string, options?: SpanOptions): RecordedSpan;
 }
 
-const contextOf = (parent: Span | SpanContext | null | undefined): SpanContext | undefined =>
-  parent ? ((parent as Span).context ?? (parent as SpanContext)) : undefined;
+const contextOf = (parent: Span | SpanContext | null | undefined): SpanContext | null | undefined =>
+  parent && ((parent as Span).context ?? (parent as SpanContext));
 
 /** Creates a tracer. Spans it starts are handed to `config.onEnd` when they end. */
 export const createTracer = (config: TracerConfig): InternalTracer => {

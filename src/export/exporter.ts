@@ -15,9 +15,6 @@ const MAX_ATTEMPTS = 6;
 const FIRST_RETRY_MS = 1000;
 const LONGEST_RETRY_MS = 60_000;
 
-/** The page events the exporter listens to (in the capture phase, on the window). */
-const PAGE_EVENTS = ['visibilitychange', 'pagehide', 'pageshow'];
-
 /** Export settings: `init()`'s options (which document each one and its default), with an endpoint. */
 export type ExporterConfig = ResolvedOptions & { endpoint: string };
 
@@ -61,9 +58,9 @@ export const createExporter = (config: ExporterConfig): Exporter => {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let timerDue = Infinity;
   let idleWaiters: Array<() => void> = [];
-  let stopped = false;
-  let leaving = false;
-  let unloaded = false;
+  let stopped: boolean | undefined;
+  let leaving: boolean | undefined;
+  let unloaded: boolean | undefined;
 
   const drop = (reason: DropReason, spans: number) => {
     const key = `tracelet.dropped.${reason}`;
@@ -160,9 +157,6 @@ export const createExporter = (config: ExporterConfig): Exporter => {
     timer = later(() => sendQueued(config.maxBatchSize), delay);
   };
 
-  /** The page is being hidden or unloaded: everything not yet delivered leaves now (see {@link sendQueued}). */
-  const leaveNow = (unloading: boolean) => sendQueued(queue.length, true, unloading);
-
   // A page restored from the back/forward cache takes back what it stored when it was hidden.
   const sendStored = () => {
     const stored = takePersisted();
@@ -170,21 +164,23 @@ export const createExporter = (config: ExporterConfig): Exporter => {
     for (const { body, spans } of stored.requests) send({ _body: body, _spans: spans, _payload: encodeWire(body), _attempt: 0 });
   };
 
+  // The page being unloaded or hidden: everything not yet delivered leaves now (see sendQueued).
   const onPageEvent = (event: Event) => {
     if (event.type === 'pagehide') {
       unloaded = true;
-      leaveNow(true);
+      sendQueued(queue.length, true, true);
     } else if (event.type === 'pageshow') {
       unloaded = false;
       if ((event as PageTransitionEvent).persisted) sendStored();
     } else if (document.visibilityState === 'hidden') {
-      leaveNow(false);
+      sendQueued(queue.length, true, false);
     }
   };
 
-  const unlisten = outsideSpans(() => listen(PAGE_EVENTS, onPageEvent));
+  // In the capture phase, on the window (see listen).
+  const unlisten = outsideSpans(() => listen(['visibilitychange', 'pagehide', 'pageshow'], onPageEvent));
   // After init, not during it: a stored backlog is compressed off the start-up path.
-  later(sendStored, 0);
+  later(sendStored);
 
   const flush = () =>
     new Promise<void>((resolve) => {

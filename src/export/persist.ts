@@ -34,7 +34,7 @@ const load = (take?: boolean): Stored => {
     // A missing key reads null, which JSON.parse takes as the text `null`; an empty string throws, caught below.
     const stored = JSON.parse(text as string) as Stored | null;
     // Storage is the page's to change: only requests that can be sent are kept, and counts must be numbers.
-    if (stored && Array.isArray(stored.requests)) {
+    if (Array.isArray(stored?.requests)) {
       return { requests: stored.requests.filter((r) => typeof r?.body === 'string'), dropped: +stored.dropped || 0 };
     }
   } catch {
