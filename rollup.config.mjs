@@ -81,17 +81,21 @@ const DEAD_OPTIONS = [
   { file: /\/web-vitals\/dist\//, pattern: /\{\.\.\.(\w+),durationThreshold:\1\.durationThreshold\?\?40\}/g, by: '{durationThreshold:40}' },
   // initUnique(options, Manager) gives every call made with the same options object one manager, for the
   // attribution build to share it. Called without options, each on*() has an options object of its own (the
-  // default `{}`), so none is ever shared: initUnique is `new Manager()`.
+  // default `{}`), so none is ever shared: each call, made right after the metric's initMetric(), becomes
+  // `new Manager`, and initUnique goes.
   {
     file: /\/web-vitals\/dist\//,
-    pattern: /(?<=function \w+\(\w+,(\w+)\)\{)let \w+=\w+\.get\(\1\);return [^}]*(?=\})/g,
-    by: (m) => `return new ${m.match(/\.get\((\w+)\)/)[1]}`,
+    pattern: /(?<=\w+\("(?:CLS|INP|LCP)"(?:,0)?\);const \w+=)\w+\(\w+,\w+\)/g,
+    by: (m) => `new ${m.match(/,(\w+)\)$/)[1]}`,
   },
   // The managers' hooks (_onBeforeProcessingEntry and the like) are set only by the attribution build, so calling
   // them does nothing. Their fields, and the soft-navigation maps, are the classes' only fields declared without a
   // value: they go (a field read before it is set is undefined either way).
   { file: /\/web-vitals\/dist\//, pattern: /\bthis\.\w\?\.\(\w\)/g, by: 'void 0' },
   { file: /\/web-vitals\/dist\//, pattern: /(?<=class \w+\{(?:\w+=[^;{}]*;|\w;)*)\w;/g, by: '' },
+  // LCP's manager does nothing but call the attribution build's hook (above), and for soft navigations: its
+  // only other call goes.
+  { file: /\/web-vitals\/dist\//, pattern: /,\w+\.h\(\w+\)(?=,\w+=\[\w+\];else if\("interaction-contentful-paint")/g, by: '' },
   // FCP's manager is used only for soft navigations.
   { file: /\/web-vitals\/dist\//, pattern: /\b\w+=\w+\(\w+,\w+\),(?=\w+=\w+\(\);let \w+,\w+=\w+\("FCP"\))/g, by: '' },
   // A metric's navigationId, navigationInteractionId and navigationURL are read only for soft navigations, and
@@ -103,11 +107,25 @@ const DEAD_OPTIONS = [
       /,\w+=\w+\?\.navigationId\|\|0(?=;)|navigationId:\w+\|\|\w+,navigationInteractionId:\w+,navigationURL:\w+\|\|\w+\?\.name,|,\w+\.navigationId=\w+\.navigationId\|\|\w+\.navigationId/g,
     by: '',
   },
-  { file: /\/web-vitals\/dist\//, pattern: /,\w+\.navigationId,\w+\.navigationInteractionId,\w+\.navigationURL(?=,)/g, by: ',0,0,0' },
+  // initMetric(name, value, navigationType, navigationId, navigationInteractionId, navigationURL, navigationStartTime)
+  // loses the three parameters it no longer reads; its calls, and the helpers that pass their arguments on to it,
+  // lose the same three arguments, so navigationStartTime is the fourth throughout.
+  { file: /\/web-vitals\/dist\//, pattern: /(?<=\w+=\(\w+,\w+=-1,\w+,)\w+=0,\w+,\w+,(?=\w+\)=>)/g, by: '' },
+  { file: /\/web-vitals\/dist\//, pattern: /,\w+\.navigationId,\w+\.navigationInteractionId,\w+\.navigationURL(?=,)/g, by: '' },
+  { file: /\/web-vitals\/dist\//, pattern: /(?<="soft-navigation"),\w+\.navigationId,\w+\.interactionId,\w+\.name(?=,)/g, by: '' },
+  {
+    file: /\/web-vitals\/dist\//,
+    pattern: /\((\w+),\w+,\w+,\w+,(\w+)\)=>\{([^{}]*?\w+\("(?:CLS|INP|LCP)",-?\d,)\1,\w+,\w+,\w+,\2\)/g,
+    by: (m) => m.replace(/\((\w+),\w+,\w+,\w+,(\w+)\)(.*)\1,\w+,\w+,\w+,\2\)$/, '($1,$2)$3$1,$2)'),
+  },
   // With soft navigations off (above), no observer asks for `soft-navigation` or `interaction-contentful-paint`
   // entries, so the branches for them never run.
   { file: /\/web-vitals\/dist\//, pattern: /"(?:soft-navigation|interaction-contentful-paint)"===\w+\.entryType/g, by: '!1' },
   { file: /\/web-vitals\/dist\//, pattern: /"soft-navigation"!==\w+\.entryType/g, by: '!0' },
+  // So LCP's observer gets `largest-contentful-paint` entries only, and no metric has the navigationType
+  // `soft-navigation`.
+  { file: /\/web-vitals\/dist\//, pattern: /"largest-contentful-paint"===\w+\.entryType/g, by: '!0' },
+  { file: /\/web-vitals\/dist\//, pattern: /"soft-navigation"!==\w+&&(?="back-forward-cache"!==)/g, by: '' },
 ];
 // Where our code calls those libraries, and what it must not say for the above to hold.
 const CALLERS = [
