@@ -25,10 +25,11 @@ const minify = () =>
     // such a function or reads its `prototype`: neither our code nor fflate's gzip path does (fflate's classes
     // are for its streaming API, which tracelet does not import). Not `unsafe`: it turns `String(x)` into
     // `x + ""`, which throws for a Symbol where `String` does not (an error or name given to tracelet can be one).
+    // passes: terser stops once two passes in a row shrink nothing: the cap only bounds build time.
     // keep_fargs: false drops parameters a function never reads (web-vitals' options, once DEAD_OPTIONS has removed
     // every read), which changes only the function's `length`: nothing reads it, and tracelet's public functions
     // read every parameter they declare.
-    compress: { passes: 3, pure_getters: true, unsafe_arrows: true, unsafe_methods: true, keep_fargs: false },
+    compress: { passes: 10, pure_getters: true, unsafe_arrows: true, unsafe_methods: true, keep_fargs: false },
     // Every property starting with `_` is private to tracelet and spelled out nowhere else, so it can be renamed:
     // this is where most of the bytes of a class-heavy bundle go (web-vitals and preact do the same).
     // Quoted names are kept, for the few `_` properties that belong to others (zone.js's `task['_zone']`).
