@@ -163,7 +163,9 @@ const deadOptions = () => ({
 
 // fflate computes its Huffman and CRC tables when its module is evaluated: several milliseconds of a page's
 // start-up on a slow machine, for compression that first happens seconds later. In the script-tag bundles the
-// module's code runs at the first call of gzipSync instead (the one function tracelet imports: CALLERS).
+// module's code runs at the first call of gzipSync instead (the one function tracelet imports: CALLERS). Its one
+// option, `mem: 2`, is a constant in there (DEAD_OPTIONS), so the options object is not passed on: gzipSync gets an
+// empty one, which fflate reads as its defaults.
 const lazyFflate = () => ({
   name: 'lazy-fflate',
   transform(code, id) {
@@ -174,7 +176,7 @@ const lazyFflate = () => ({
       if (m[0] === 'export ' && !/^(function|var) /.test(code.slice(m.index + 7))) this.error(`lazy-fflate: ${id} has an export form it does not know`);
       out.remove(m.index, m.index + m[0].length);
     }
-    out.prepend('let gzip;\nconst load = () => {\n').append('\nreturn gzipSync;\n};\nexport const gzipSync = (data, opts) => (gzip ??= load())(data, opts);\n');
+    out.prepend('let gzip;\nconst load = () => {\n').append('\nreturn gzipSync;\n};\nexport const gzipSync = (data) => (gzip ??= load())(data, {});\n');
     return { code: out.toString(), map: out.generateMap({ hires: true }) };
   },
 });
