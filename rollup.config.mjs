@@ -51,6 +51,8 @@ const DEAD_OPTIONS = [
   // gzipSync is always given options, and `mem: 2` makes the hash 14 bits wide, taken 5 bits per byte.
   { file: /\/fflate\/esm\//, pattern: /if \(!opts\)\s*opts = \{\};/g, by: '' },
   { file: /\/fflate\/esm\//, pattern: /\bMath\.ceil\(plvl \/ 3\)/g, by: String(Math.ceil((12 + 2) / 3)) },
+  // The gzip header's compression flags, 0 at the default level, go into a byte that is 0 already.
+  { file: /\/fflate\/esm\//, pattern: /, c\[8\] = o\.level < 2 \? 4 : o\.level == 9 \? 2 : 0(?=, c\[9\] = 3)/g, by: '' },
   // Without mtime the gzip header's time is now: `new Date(Date.now()) / 1000` is `Date.now() / 1000`.
   { file: /\/fflate\/esm\//, pattern: /\bnew Date(?=\(o\.mtime \|\| Date\.now\(\)\))/g, by: '' },
   // With the level at its default, 6, the table of settings per level is read at one index: the value, read
