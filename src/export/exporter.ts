@@ -24,8 +24,8 @@ type DropReason = 'queue_full' | 'rejected' | 'retries_exhausted' | 'storage_ful
 interface Batch extends Packet {
   /** Set while a request is on its way: whether it went with keepalive. */
   _keepalive?: boolean;
-  /** Set while waiting to be retried. */
-  _retryTimer?: ReturnType<typeof setTimeout>;
+  /** Set while waiting to be sent: for a retry, or for the task after the one that compressed it. */
+  _sendTimer?: ReturnType<typeof setTimeout>;
   /** Set when a copy was sent or stored in its place at unload: whatever its own request answers is moot. */
   _abandoned?: boolean;
 }
@@ -67,6 +67,9 @@ export const createExporter = (config: ExporterConfig): Exporter => {
     if (spans > 0) (dropped ??= {})[key] = (dropped[key] ?? 0) + spans;
   };
 
+  /** Whether the page is shown: neither hidden nor unloading, when every request must leave at once. */
+  const isShown = () => !unloaded && document.visibilityState !== 'hidden';
+
   const takeCounts = () => {
     const counts = dropped;
     dropped = undefined;
@@ -84,14 +87,14 @@ export const createExporter = (config: ExporterConfig): Exporter => {
 
   /** Sends a batch with keepalive when it fits what is left of the quota, so a navigation does not cancel it. */
   const send = (batch: Batch) => {
-    batch._retryTimer = undefined;
+    batch._sendTimer = undefined;
     unsettled.add(batch);
     // Without keepalive (Firefox before 133) a request is cancelled by the unload, and must be stored then.
     const keepalive = (batch._keepalive = canKeepalive(batch));
     if (keepalive) keepaliveBytes += batch._payload.length;
     outsideSpans(() => post(fetchFn, config.endpoint, headers, batch._payload, keepalive)).then(({ _status: status, _retryAfter }) => {
       if (keepalive) keepaliveBytes -= batch._payload.length;
-      // Not in flight any more (while waiting for a retry, `_retryTimer` tells).
+      // Not in flight any more (while waiting for a retry, `_sendTimer` tells).
       batch._keepalive = undefined;
       if (batch._abandoned) {
         // Its copy is on its way or stored: retrying this one too would send its spans twice.
@@ -100,13 +103,19 @@ export const createExporter = (config: ExporterConfig): Exporter => {
       } else if (isRetryable(status) && ++batch._attempt < MAX_ATTEMPTS) {
         const backoff = FIRST_RETRY_MS * 2 ** (batch._attempt - 1) * (0.8 + Math.random() * 0.4);
         const delay = Math.min(_retryAfter ?? backoff, LONGEST_RETRY_MS);
-        batch._retryTimer = later(() => send(batch), delay);
+        sendLater(batch, delay);
       } else {
         unsettled.delete(batch);
         drop(isRetryable(status) ? 'retries_exhausted' : 'rejected', batch._spans);
       }
       resolveIfIdle();
     });
+  };
+
+  /** Sends `batch` after `delay` ms. Until then it waits in `unsettled`, where leaving the page finds it. */
+  const sendLater = (batch: Batch, delay: number) => {
+    unsettled.add(batch);
+    batch._sendTimer = later(() => send(batch), delay);
   };
 
   /**
@@ -120,9 +129,9 @@ export const createExporter = (config: ExporterConfig): Exporter => {
     timerDue = Infinity;
     const leftovers: Batch[] = [];
     for (const batch of unsettled) {
-      // A plain request in flight is cancelled by the unload; one waiting for a retry would never be retried.
-      if (leaving && (batch._retryTimer || (unloading && batch._keepalive === false))) {
-        clearTimeout(batch._retryTimer);
+      // A plain request in flight is cancelled by the unload; one waiting for its timer would never be sent.
+      if (leaving && (batch._sendTimer || (unloading && batch._keepalive === false))) {
+        clearTimeout(batch._sendTimer);
         unsettled.delete(batch);
         batch._abandoned = true;
         leftovers.push(batch);
@@ -131,7 +140,10 @@ export const createExporter = (config: ExporterConfig): Exporter => {
     const spans = queue.splice(0, count).map((span) => ({ _scope: span._scope, _json: encodeSpan(span) }));
     const toStore: Packet[] = [];
     // A batch is sent as a copy: the request it was in flight with may still settle the original.
-    const sendOrStore = (batch: Batch) => (unloading && !canKeepalive(batch) ? toStore.push(batch) : send({ ...batch, _abandoned: false }));
+    // While the page is shown, the request leaves in a task of its own: calling fetch takes as long as
+    // compressing does, and together they would block the page twice as long (README, "Performance").
+    const sendOrStore = (batch: Batch) =>
+      unloading && !canKeepalive(batch) ? toStore.push(batch) : isShown() ? sendLater(batch, 0) : send({ ...batch, _abandoned: false });
     leftovers.forEach(sendOrStore);
     for (let i = 0, packet; i < spans.length; ) {
       if (unloading && toStore.length) {
@@ -193,7 +205,7 @@ export const createExporter = (config: ExporterConfig): Exporter => {
     _enqueue(span) {
       if (stopped || queue.length >= config.maxQueueSize) return drop('queue_full', 1);
       queue.push(span);
-      if (!unloaded && document.visibilityState !== 'hidden') {
+      if (isShown()) {
         return schedule(queue.length >= config.maxBatchSize ? 0 : config.batchDelay);
       }
       // A span ending while the page is hidden or unloading (final web vitals, say) leaves at once: no timer may
