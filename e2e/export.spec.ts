@@ -98,6 +98,38 @@ test('the dropped-span count leaves with the next request', async ({ page, site,
   expect(scope.attributes).toEqual([{ key: 'tracelet.dropped.queue_full', value: { intValue: '5' } }]);
 });
 
+test('drop counts in a request the collector rejects leave with the next request', async ({ page }) => {
+  const receiver = await startReceiver((n) => (n === 1 ? { status: 400 } : { status: 200 }));
+  const site = await startSite();
+  try {
+    await page.goto(`${site.origin}/e2e/fixtures/zone-bundle.html`);
+    await page.evaluate((endpoint) => {
+      const tracelet = Tracelet.init({
+        serviceName: 'drops-rejected',
+        endpoint,
+        maxQueueSize: 10,
+        batchDelay: 600_000,
+        maxBatchSize: 100,
+        instrumentations: { pageLoad: false, webVitals: false, longTasks: false },
+      });
+      for (let i = 0; i < 15; i++) tracelet.tracer.startSpan('s', { attributes: { i } }).end();
+      // The first request (10 spans, and 5 counted as queue_full) is answered 400.
+      return tracelet.flush().then(() => {
+        tracelet.tracer.startSpan('after').end();
+        return tracelet.flush();
+      });
+    }, receiver.url);
+    expect(receiver.attempts()).toBe(2);
+    expect(receiver.spans().map((s) => s.name)).toEqual(['after']);
+    const scope = receiver.requests[0].body.resourceSpans[0].scopeSpans.find((ss: any) => ss.scope.name === 'tracelet').scope;
+    const counts = Object.fromEntries(scope.attributes.map((a: any) => [a.key, a.value.intValue]));
+    expect(counts).toEqual({ 'tracelet.dropped.queue_full': '5', 'tracelet.dropped.rejected': '10' });
+  } finally {
+    await site.close();
+    await receiver.close();
+  }
+});
+
 test('a malformed traceparent yields a fresh trace', async ({ page, site, receiver }) => {
   await page.goto(`${site.origin}/e2e/fixtures/bad-meta.html`);
   await receiver.waitFor(() => receiver.spans().some((s) => s.name === 'documentLoad'), 'the page load');

@@ -62,10 +62,11 @@ export const createExporter = (config: ExporterConfig): Exporter => {
   let leaving: boolean | undefined;
   let unloaded: boolean | undefined;
 
-  const drop = (reason: DropReason, spans: number) => {
-    const key = `tracelet.dropped.${reason}`;
+  /** Adds `spans` to the drop count `key` (a `tracelet.dropped.*` attribute name). */
+  const count = (key: string, spans: number) => {
     if (spans > 0) (dropped ??= {})[key] = (dropped[key] ?? 0) + spans;
   };
+  const drop = (reason: DropReason, spans: number) => count(`tracelet.dropped.${reason}`, spans);
 
   /** Whether the page is shown: neither hidden nor unloading, when every request must leave at once. */
   const isShown = () => !unloaded && document.visibilityState !== 'hidden';
@@ -107,6 +108,8 @@ export const createExporter = (config: ExporterConfig): Exporter => {
       } else {
         unsettled.delete(batch);
         drop(isRetryable(status) ? 'retries_exhausted' : 'rejected', batch._spans);
+        // The drop counts it carried did not arrive either: the next request reports them.
+        for (const key in batch._counts) count(key, batch._counts[key] as number);
       }
       resolveIfIdle();
     });

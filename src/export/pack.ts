@@ -6,6 +6,8 @@ export interface Packet {
   _body: string;
   _payload: Uint8Array;
   _spans: number;
+  /** The drop counts it reports, if any. */
+  _counts?: Attributes;
   /** How many times it was sent and failed with a retryable answer. */
   _attempt: number;
 }
@@ -35,7 +37,7 @@ export const packNext = (
     const body = encodeRequest(resourceJson, spans.slice(start, end), counts);
     const payload = encode(body);
     textPerWireByte = Math.max(1, (textPerWireByte + body.length / payload.length) / 2);
-    if (payload.length <= maxBytes || end - start === 1) return [{ _body: body, _payload: payload, _spans: end - start, _attempt: 0 }, end];
+    if (payload.length <= maxBytes || end - start === 1) return [{ _body: body, _payload: payload, _spans: end - start, _attempt: 0, _counts: counts }, end];
     end = start + Math.ceil((end - start) / 2);
   }
 };
