@@ -196,6 +196,10 @@ export const createExporter = (config: ExporterConfig): Exporter => {
   const unlisten = outsideSpans(() => listen(['visibilitychange', 'pagehide', 'pageshow'], onPageEvent));
   // After init, not during it: a stored backlog is compressed off the start-up path.
   later(sendStored);
+  // The first compression builds fflate's tables and gets its code compiled, tens of ms on a slow machine: made
+  // on a small body when the page is first idle, it keeps that out of the first export's task (README,
+  // "Performance"). Safari has no requestIdleCallback, and pays at its first export.
+  outsideSpans(() => globalThis.requestIdleCallback?.(() => encodeWire(resourceJson)));
 
   const flush = () =>
     new Promise<void>((resolve) => {
