@@ -112,14 +112,17 @@ const DEAD_OPTIONS = [
   },
   // initMetric(name, value, navigationType, navigationId, navigationInteractionId, navigationURL, navigationStartTime)
   // loses the three parameters it no longer reads; its calls, and the helpers that pass their arguments on to it,
-  // lose the same three arguments, so navigationStartTime is the fourth throughout.
-  { file: /\/web-vitals\/dist\//, pattern: /(?<=\w+=\(\w+,\w+=-1,\w+,)\w+=0,\w+,\w+,(?=\w+\)=>)/g, by: '' },
-  { file: /\/web-vitals\/dist\//, pattern: /,\w+\.navigationId,\w+\.navigationInteractionId,\w+\.navigationURL(?=,)/g, by: '' },
-  { file: /\/web-vitals\/dist\//, pattern: /(?<="soft-navigation"),\w+\.navigationId,\w+\.interactionId,\w+\.name(?=,)/g, by: '' },
+  // lose the same three arguments, so navigationStartTime is the fourth throughout. A call left out would shift
+  // its arguments, so these rules must match exactly as often as there are such calls (`count`): web-vitals 6.2
+  // has five restores from the back/forward cache, five soft navigations and three helpers.
+  { file: /\/web-vitals\/dist\//, pattern: /(?<=\w+=\(\w+,\w+=-1,\w+,)\w+=0,\w+,\w+,(?=\w+\)=>)/g, by: '', count: 1 },
+  { file: /\/web-vitals\/dist\//, pattern: /,\w+\.navigationId,\w+\.navigationInteractionId,\w+\.navigationURL(?=,)/g, by: '', count: 5 },
+  { file: /\/web-vitals\/dist\//, pattern: /(?<="soft-navigation"),\w+\.navigationId,\w+\.interactionId,\w+\.name(?=,)/g, by: '', count: 5 },
   {
     file: /\/web-vitals\/dist\//,
     pattern: /\((\w+),\w+,\w+,\w+,(\w+)\)=>\{([^{}]*?\w+\("(?:CLS|INP|LCP)",-?\d,)\1,\w+,\w+,\w+,\2\)/g,
     by: (m) => m.replace(/\((\w+),\w+,\w+,\w+,(\w+)\)(.*)\1,\w+,\w+,\w+,\2\)$/, '($1,$2)$3$1,$2)'),
+    count: 3,
   },
   // With soft navigations off (above), no observer asks for `soft-navigation` or `interaction-contentful-paint`
   // entries, so the branches for them never run.
@@ -150,9 +153,10 @@ const deadOptions = () => ({
     const rules = DEAD_OPTIONS.filter(({ file }) => file.test(id));
     if (!rules.length) return null;
     const out = new MagicString(code);
-    for (const { pattern, by } of rules) {
+    for (const { pattern, by, count } of rules) {
       const matches = [...code.matchAll(pattern)];
       if (!matches.length) this.error(`DEAD_OPTIONS: ${pattern} no longer matches ${id}`);
+      if (count !== undefined && matches.length !== count) this.error(`DEAD_OPTIONS: ${pattern} matches ${matches.length} times in ${id}, not ${count}: check the rule against this version`);
       for (const m of matches) {
         const text = typeof by === 'function' ? by(m[0], code) : by;
         if (text) out.overwrite(m.index, m.index + m[0].length, text);

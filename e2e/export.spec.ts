@@ -165,35 +165,42 @@ test('while the page is hidden, a batch waiting for its retry keeps waiting as n
   }
 });
 
-test('a batch compressed but not yet sent when the page is hidden leaves at once, and only once', async ({ page, site, receiver }) => {
-  await page.goto(`${site.origin}/e2e/fixtures/zone-bundle.html`);
-  const requestsAtHide = await page.evaluate(
-    (endpoint) =>
-      new Promise<number[]>((resolve) => {
-        // Counts the exporter's requests: it takes the page's fetch at init().
-        const pageFetch = window.fetch;
-        let requests = 0;
-        window.fetch = (...args) => (requests++, pageFetch(...args));
-        const { tracer } = Tracelet.init({ serviceName: 'hide-before-send', endpoint, maxBatchSize: 10, batchDelay: 600_000, instrumentations: { fetch: false, pageLoad: false, webVitals: false, longTasks: false } });
-        for (let i = 0; i < 10; i++) tracer.startSpan('s', { attributes: { i } }).end();
-        // The full batch is compressed in the next task and its request leaves in the task after that one: this
-        // timer runs in between.
-        setTimeout(() => {
-          const before = requests;
-          Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
-          document.dispatchEvent(new Event('visibilitychange'));
-          resolve([before, requests]);
-        });
-      }),
-    receiver.url,
-  );
-  // Not sent before the page was hidden, sent while it was being hidden.
-  expect(requestsAtHide).toEqual([0, 1]);
-  // flush() waits for every request made, so a second copy of the batch would be counted too.
-  await page.evaluate(() => Tracelet.getTracelet()!.flush());
-  expect(receiver.spans().map((s) => s.attributes.i).sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-  expect(receiver.requests).toHaveLength(1);
-});
+for (const leaving of ['hidden', 'unloading'] as const) {
+  test(`a batch compressed but not yet sent when the page is ${leaving} leaves at once, and only once`, async ({ page, site, receiver }) => {
+    await page.goto(`${site.origin}/e2e/fixtures/zone-bundle.html`);
+    const requestsAtLeave = await page.evaluate(
+      ([endpoint, leaving]) =>
+        new Promise<number[]>((resolve) => {
+          // Counts the exporter's requests: it takes the page's fetch at init().
+          const pageFetch = window.fetch;
+          let requests = 0;
+          window.fetch = (...args) => (requests++, pageFetch(...args));
+          const { tracer } = Tracelet.init({ serviceName: 'leave-before-send', endpoint, maxBatchSize: 10, batchDelay: 600_000, instrumentations: { fetch: false, pageLoad: false, webVitals: false, longTasks: false } });
+          for (let i = 0; i < 10; i++) tracer.startSpan('s', { attributes: { i } }).end();
+          // The full batch is compressed in the next task and its request leaves in the task after that one: this
+          // timer runs in between.
+          setTimeout(() => {
+            const before = requests;
+            if (leaving === 'unloading') {
+              // Kept in the back/forward cache, so that the page lives on for the checks below.
+              window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
+            } else {
+              Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+              document.dispatchEvent(new Event('visibilitychange'));
+            }
+            resolve([before, requests]);
+          });
+        }),
+      [receiver.url, leaving] as const,
+    );
+    // Not sent before the page left, sent while it was leaving.
+    expect(requestsAtLeave).toEqual([0, 1]);
+    // flush() waits for every request made, so a second copy of the batch would be counted too.
+    await page.evaluate(() => Tracelet.getTracelet()!.flush());
+    expect(receiver.spans().map((s) => s.attributes.i).sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(receiver.requests).toHaveLength(1);
+  });
+}
 
 test('stored leftovers the page has tampered with: what can be sent is, and nothing throws into the page', async ({ page, site, receiver }) => {
   const errors: string[] = [];

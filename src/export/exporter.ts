@@ -145,8 +145,12 @@ export const createExporter = (config: ExporterConfig): Exporter => {
     // A batch is sent as a copy: the request it was in flight with may still settle the original.
     // While the page is shown, the request leaves in a task of its own: calling fetch takes as long as
     // compressing does, and together they would block the page twice as long (README, "Performance").
-    const sendOrStore = (batch: Batch) =>
-      unloading && !canKeepalive(batch) ? toStore.push(batch) : isShown() ? sendLater(batch, 0) : send({ ...batch, _abandoned: false });
+    const sendOrStore = (batch: Batch) => {
+      if (unloading && !canKeepalive(batch)) return toStore.push(batch);
+      const copy = { ...batch, _abandoned: false };
+      if (isShown()) sendLater(copy, 0);
+      else send(copy);
+    };
     leftovers.forEach(sendOrStore);
     for (let i = 0, packet; i < spans.length; ) {
       if (unloading && toStore.length) {
