@@ -63,12 +63,12 @@ export const createExporter = (config: ExporterConfig): Exporter => {
   let unloaded: boolean | undefined;
 
   /** Adds `spans` to the drop count `key` (a `tracelet.dropped.*` attribute name). */
-  const count = (key: string, spans: number) => {
+  const addDropped = (key: string, spans: number) => {
     if (spans > 0) (dropped ??= {})[key] = (dropped[key] ?? 0) + spans;
   };
-  const drop = (reason: DropReason, spans: number) => count(`tracelet.dropped.${reason}`, spans);
+  const drop = (reason: DropReason, spans: number) => addDropped(`tracelet.dropped.${reason}`, spans);
 
-  /** Whether the page is shown: neither hidden nor unloading, when every request must leave at once. */
+  /** Whether the page is shown, neither hidden nor unloading (then every request leaves at once). */
   const isShown = () => !unloaded && document.visibilityState !== 'hidden';
 
   const takeCounts = () => {
@@ -109,7 +109,7 @@ export const createExporter = (config: ExporterConfig): Exporter => {
         unsettled.delete(batch);
         drop(isRetryable(status) ? 'retries_exhausted' : 'rejected', batch._spans);
         // The drop counts it carried did not arrive either: the next request reports them.
-        for (const key in batch._counts) count(key, batch._counts[key] as number);
+        for (const key in batch._counts) addDropped(key, batch._counts[key] as number);
       }
       resolveIfIdle();
     });
