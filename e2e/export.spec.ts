@@ -79,20 +79,23 @@ test('a collector answering 503 with Retry-After is retried and nothing is lost'
   }
 });
 
+/** Inits tracelet with a queue of 10 that waits for flush(), and ends 15 spans: 5 are dropped as queue_full. */
+const overflowQueue = (endpoint: string) => {
+  const { tracer } = Tracelet.init({
+    serviceName: 'drops',
+    endpoint,
+    maxQueueSize: 10,
+    batchDelay: 600_000,
+    maxBatchSize: 100,
+    instrumentations: { pageLoad: false, webVitals: false, longTasks: false },
+  });
+  for (let i = 0; i < 15; i++) tracer.startSpan('s', { attributes: { i } }).end();
+};
+
 test('the dropped-span count leaves with the next request', async ({ page, site, receiver }) => {
   await page.goto(`${site.origin}/e2e/fixtures/zone-bundle.html`);
-  await page.evaluate((endpoint) => {
-    const tracelet = Tracelet.init({
-      serviceName: 'drops',
-      endpoint,
-      maxQueueSize: 10,
-      batchDelay: 600_000,
-      maxBatchSize: 100,
-      instrumentations: { pageLoad: false, webVitals: false, longTasks: false },
-    });
-    for (let i = 0; i < 15; i++) tracelet.tracer.startSpan('s', { attributes: { i } }).end();
-    return tracelet.flush();
-  }, receiver.url);
+  await page.evaluate(overflowQueue, receiver.url);
+  await page.evaluate(() => Tracelet.getTracelet()!.flush());
   expect(receiver.spans()).toHaveLength(10);
   const scope = receiver.requests[0].body.resourceSpans[0].scopeSpans.find((ss: any) => ss.scope.name === 'tracelet').scope;
   expect(scope.attributes).toEqual([{ key: 'tracelet.dropped.queue_full', value: { intValue: '5' } }]);
@@ -103,22 +106,15 @@ test('drop counts in a request the collector rejects leave with the next request
   const site = await startSite();
   try {
     await page.goto(`${site.origin}/e2e/fixtures/zone-bundle.html`);
-    await page.evaluate((endpoint) => {
-      const tracelet = Tracelet.init({
-        serviceName: 'drops-rejected',
-        endpoint,
-        maxQueueSize: 10,
-        batchDelay: 600_000,
-        maxBatchSize: 100,
-        instrumentations: { pageLoad: false, webVitals: false, longTasks: false },
-      });
-      for (let i = 0; i < 15; i++) tracelet.tracer.startSpan('s', { attributes: { i } }).end();
-      // The first request (10 spans, and 5 counted as queue_full) is answered 400.
+    await page.evaluate(overflowQueue, receiver.url);
+    // The first request (10 spans, and 5 counted as queue_full) is answered 400.
+    await page.evaluate(() => {
+      const tracelet = Tracelet.getTracelet()!;
       return tracelet.flush().then(() => {
         tracelet.tracer.startSpan('after').end();
         return tracelet.flush();
       });
-    }, receiver.url);
+    });
     expect(receiver.attempts()).toBe(2);
     expect(receiver.spans().map((s) => s.name)).toEqual(['after']);
     const scope = receiver.requests[0].body.resourceSpans[0].scopeSpans.find((ss: any) => ss.scope.name === 'tracelet').scope;
