@@ -132,3 +132,28 @@ test('session.id lasts across page loads of one visit, and a new visit gets a ne
   expect(session('second')).toBe(session('first'));
   expect(session('other-visit')).not.toBe(session('first'));
 });
+
+test('clicks nobody listens to make no span, though web-vitals listens for the first input', async ({ page, site, receiver }) => {
+  await page.goto(`${site.origin}/e2e/fixtures/zone-bundle.html`);
+  await page.evaluate((endpoint) => void Tracelet.init({ serviceName: 'clicks', endpoint, batchDelay: 50 }), receiver.url);
+  await page.click('#go');
+  await page.evaluate(() => document.getElementById('go')!.addEventListener('click', () => undefined));
+  await page.click('#go');
+  await receiver.waitFor(() => receiver.spans().some((s) => s.name === 'click'), 'the click with a listener');
+  await page.evaluate(() => Tracelet.getTracelet()!.flush());
+  expect(receiver.spans().filter((s) => s.name === 'click')).toHaveLength(1);
+});
+
+test('interaction settings of the wrong type are reported, and the page\'s listeners run as before', async ({ page, site, receiver }) => {
+  const warnings: string[] = [];
+  page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
+  await page.goto(`${site.origin}/e2e/fixtures/zone-bundle.html`);
+  await page.evaluate((endpoint) => {
+    Tracelet.init({ serviceName: 'settings', endpoint, instrumentations: { interactions: { events: new Set(['click']) as unknown as string[] } } });
+    (window as any).clicks = 0;
+    document.getElementById('go')!.addEventListener('click', () => (window as any).clicks++);
+  }, receiver.url);
+  await page.click('#go');
+  expect(await page.evaluate(() => (window as any).clicks)).toBe(1);
+  expect(warnings).toContain('tracelet: interactions failed to start: TypeError: events must be an array of event types');
+});

@@ -202,6 +202,41 @@ test('a server that refuses the trace headers: after the first refusal they are 
   }
 });
 
+test('a request to the page\'s own origin redirected to a server that refuses the trace headers still succeeds', async ({ page, receiver }) => {
+  const bucket = await startApi({ allowTraceHeaders: false });
+  const site = await startSite({ ENDPOINT: receiver.url, API: bucket.origin });
+  try {
+    const warnings: string[] = [];
+    page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
+    await openApp(page, site.origin, receiver.url, []);
+    const results = await page.evaluate((bucket) => {
+      const to = (name: string) => `/download/${name}?redirect=${encodeURIComponent(`${bucket}/data?${name}`)}`;
+      const viaFetch = (name: string) => fetch(to(name)).then((r) => r.status, (e) => e.name);
+      const viaXhr = (name: string) =>
+        new Promise((resolve) => {
+          const xhr = new XMLHttpRequest();
+          xhr.open('GET', to(name));
+          xhr.onloadend = () => resolve(xhr.status);
+          xhr.send();
+        });
+      return Promise.all([viaFetch('a'), viaFetch('b')]).then(async (fetched) => [...fetched, await viaFetch('a'), await viaXhr('c'), await viaXhr('c')]);
+    }, bucket.origin);
+    // fetch sends a GET again without the headers; an XHR has already told the app, so only the next one to that
+    // URL goes without them.
+    expect(results).toEqual([200, 200, 200, 0, 200]);
+    for (const request of bucket.requests) expect(traceparentOf(request.headers)).toBeUndefined();
+    expect(bucket.requests.map((r) => r.path)).toEqual(['/data', '/data', '/data', '/data']);
+    // The page's own origin refuses nothing: no warning about it.
+    expect(warnings.filter((w) => w.includes('traceparent'))).toEqual([]);
+    await page.evaluate(() => Tracelet.getTracelet()!.flush());
+    const spans = receiver.spans().filter((s) => s.scope !== 'tracelet/interactions');
+    expect(spans.map((s) => s.attributes['http.response.status_code'] ?? s.attributes['error.type']).sort()).toEqual([200, 200, 200, 200, 'error'].sort());
+  } finally {
+    await site.close();
+    await bucket.close();
+  }
+});
+
 test('a network error at a server that took our trace headers before is no refusal: they keep going there', async ({ page, app, api, receiver }) => {
   const warnings: string[] = [];
   page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
@@ -371,6 +406,40 @@ test('methods are reported as sent: known ones by name, others as _OTHER with th
   ]);
 });
 
+test('polling with one XHR re-opened from its own handler records each request as it ended, and an app abort refuses nothing', async ({ page, app, api, receiver }) => {
+  const warnings: string[] = [];
+  page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
+  await openApp(page, app.origin, receiver.url, [api.origin]);
+  await page.evaluate(async (api) => {
+    await new Promise((resolve) => {
+      const xhr = new XMLHttpRequest();
+      let polls = 1;
+      xhr.onreadystatechange = () => {
+        if (xhr.readyState !== 4) return;
+        if (polls === 3) return resolve(undefined);
+        xhr.open('GET', `${api}/data?poll=${polls++}`);
+        xhr.send();
+      };
+      xhr.open('GET', `${api}/data?poll=0`);
+      xhr.send();
+    });
+    // The app cancels a request, giving a TypeError of its own as the reason.
+    const controller = new AbortController();
+    const cancelled = fetch(`${api}/delay/500`, { signal: controller.signal }).catch(() => undefined);
+    controller.abort(new TypeError('superseded'));
+    await cancelled;
+    await fetch(`${api}/text`);
+    await Tracelet.getTracelet()!.flush();
+  }, api.origin);
+  for (const poll of [0, 1, 2]) {
+    const [span] = receiver.spans().filter((s) => s.attributes['url.full'] === `${api.origin}/data?poll=${poll}`);
+    expect(span.attributes, `poll ${poll}`).toMatchObject({ 'http.response.status_code': 200 });
+    expect(span.attributes['error.type'], `poll ${poll}`).toBeUndefined();
+  }
+  expect(traceparentOf(api.requests.find((r) => r.path === '/text')!.headers)).toMatch(/^00-/);
+  expect(warnings.filter((w) => w.includes('traceparent'))).toEqual([]);
+});
+
 test('bad options get a warning and their default, and the collector is never traced however its URL is written', async ({ page, app, api, receiver }) => {
   const warnings: string[] = [];
   page.on('console', (message) => message.type() === 'warning' && warnings.push(message.text()));
@@ -386,7 +455,11 @@ test('bad options get a warning and their default, and the collector is never tr
         maxBatchSize: 0,
         propagateTo: api as unknown as string[],
         knownMethods: null as unknown as string[],
-        instrumentations: { pageLoad: false, webVitals: false, longTasks: false },
+        // An unset variable in a list, a compression that does not exist, headers that are not an object.
+        ignoreUrls: [undefined as unknown as string],
+        compression: 'br' as 'gzip',
+        headers: 'x-api-key' as unknown as Record<string, string>,
+        instrumentations: { pageLoad: false, webVitals: false, longTasks: false, webvitals: false } as Record<string, boolean>,
       });
       await fetch(`${api}/data?via=bad-options`);
       await fetch(endpoint, { method: 'POST', body: '{}' }).catch(() => undefined);
@@ -395,9 +468,13 @@ test('bad options get a warning and their default, and the collector is never tr
     { endpoint, api: api.origin },
   );
   expect(warnings.filter((w) => w.startsWith('tracelet:')).sort()).toEqual([
-    'tracelet: knownMethods must be an array; using ["CONNECT","DELETE","GET","HEAD","OPTIONS","PATCH","POST","PUT","TRACE"]',
+    'tracelet: compression must be gzip or none; using "gzip"',
+    'tracelet: headers must be an object; using {}',
+    'tracelet: ignoreUrls must be an array of strings or RegExps; using []',
+    'tracelet: instrumentations.webvitals is not one of fetch,xhr,navigation,interactions,pageLoad,webVitals,errors,longTasks; ignored',
+    'tracelet: knownMethods must be an array of strings or RegExps; using ["CONNECT","DELETE","GET","HEAD","OPTIONS","PATCH","POST","PUT","TRACE"]',
     'tracelet: maxBatchSize must be 1 to Infinity; using 64',
-    'tracelet: propagateTo must be an array; using []',
+    'tracelet: propagateTo must be an array of strings or RegExps; using []',
     'tracelet: sampleRate must be 0 to 1; using 1',
   ]);
   // Traced with the defaults: every trace recorded, GET known, and no traceparent for an origin not allowed.

@@ -38,7 +38,7 @@ export interface TraceletOptions {
   /** Most ended spans waiting to be sent; past it new spans are dropped and counted. Default 2048. */
   maxQueueSize?: number;
   /**
-   * Most spans in one export request (fewer when 64 KiB on the wire is reached first). Each request is encoded
+   * Most spans in one export request (fewer when 48 KiB on the wire is reached first). Each request is encoded
    * and compressed in one task, so this bounds how long that task blocks the page. Default 64.
    */
   maxBatchSize?: number;
@@ -80,7 +80,11 @@ type Defaulted =
   | 'redactQueryParams'
   | 'propagateTo'
   | 'ignoreUrls'
-  | 'knownMethods';
+  | 'knownMethods'
+  | 'headers'
+  | 'resource'
+  | 'limits'
+  | 'instrumentations';
 
 /** Options after defaults are applied. */
 export type ResolvedOptions = TraceletOptions & Required<Pick<TraceletOptions, Defaulted>>;
@@ -97,4 +101,8 @@ export const DEFAULTS: Required<Pick<TraceletOptions, Defaulted>> = {
   propagateTo: [],
   ignoreUrls: [],
   knownMethods: 'CONNECT DELETE GET HEAD OPTIONS PATCH POST PUT TRACE'.split(' '),
+  headers: {},
+  resource: {},
+  limits: {},
+  instrumentations: {},
 };

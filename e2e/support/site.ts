@@ -18,9 +18,10 @@ const TYPES: Record<string, string> = {
  * Serves the built bundles and the fixture pages on a loopback port. In fixture pages `{{NAME}}` is replaced by
  * `vars[NAME]` (the receiver URL, say). Any other path answers with an empty page, for navigation tests.
  *
- * Two query parameters shape any answer: `delay=<ms>` holds it back that long (a slow resource), and
+ * Query parameters shape any answer: `delay=<ms>` holds it back that long (a slow resource or collector),
  * `server-timing=<value>` sends it as the `Server-Timing` header, with `Timing-Allow-Origin: *` so that the page
- * can read it (a server announcing its span: `server-timing=traceparent;desc="00-..."`).
+ * can read it (a server announcing its span: `server-timing=traceparent;desc="00-..."`), and `redirect=<url>`
+ * answers 302 to that URL (a download handed on to a storage bucket).
  */
 export const startSite = async (vars: Record<string, string> = {}) => {
   const server = createServer(async (req, res) => {
@@ -28,6 +29,8 @@ export const startSite = async (vars: Record<string, string> = {}) => {
     const path = normalize(decodeURIComponent(url.pathname));
     const delay = Number(url.searchParams.get('delay'));
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    const redirect = url.searchParams.get('redirect');
+    if (redirect) return void res.writeHead(302, { location: redirect }).end();
     const serverTiming = url.searchParams.get('server-timing');
     if (serverTiming) res.setHeader('Server-Timing', serverTiming).setHeader('Timing-Allow-Origin', '*');
     if (!SERVED.some((prefix) => path.startsWith(prefix))) {

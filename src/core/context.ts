@@ -96,10 +96,19 @@ export const withSpan = <T>(span: Span, fn: () => T): T => {
   return zone ? zone.current.fork(spanZoneSpec('tracelet', span)).run(fn) : runWithoutZone(fn, span);
 };
 
+let ownZone: ZoneLike | undefined;
+
+/**
+ * Runs `fn` outside every span. With zone.js it runs in a Zone of tracelet's own, forked from the root: nothing it
+ * schedules carries a span, and the listeners it adds (web-vitals' own, say) can be told from the page's.
+ */
 export const outsideSpans = <T>(fn: () => T): T => {
   const zone = getZone();
-  return zone ? zone.root.run(fn) : runWithoutZone(fn);
+  return zone ? (ownZone ??= zone.root.fork({ name: 'tracelet', properties: {} })).run(fn) : runWithoutZone(fn);
 };
+
+/** Whether `zone` is the one {@link outsideSpans} runs code in. */
+export const isOwnZone = (zone: unknown): boolean => zone === ownZone;
 
 /** `setTimeout(fn, ms)` outside any span (see {@link outsideSpans}). */
 export const later = (fn: () => void, ms?: number): ReturnType<typeof setTimeout> => outsideSpans(() => setTimeout(fn, ms));

@@ -21,6 +21,13 @@ export const parseTraceParent = (traceparent: unknown, tracestate?: unknown): Sp
 export const formatTraceParent = (context: SpanContext): string =>
   `00-${context.traceId}-${context.spanId}-0${context.traceFlags & 1}`;
 
+/**
+ * A clean copy of a span context the app handed in (a link's, an explicit parent), or undefined when its ids are
+ * not valid W3C ids: checked as its `traceparent` would be.
+ */
+export const validContext = (context: SpanContext | null | undefined): SpanContext | undefined =>
+  context ? parseTraceParent(formatTraceParent(context), context.traceState) : undefined;
+
 // A list member: a key (simple, or multi-tenant `tenant@system`), `=`, and a value.
 const MEMBER =
   /^([a-z][_\da-z\-*/]{0,255}|[a-z\d][_\da-z\-*/]{0,240}@[a-z][_\da-z\-*/]{0,13})=[ -+\--<>-~]{0,255}[!-+\--<>-~]$/;

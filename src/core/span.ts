@@ -1,6 +1,7 @@
 import type { Attributes, Link, Span, SpanContext, SpanKind, SpanStatusCode } from '../types';
 import { type AttributeSet, type SpanLimits, newAttributeSet, setAttribute, setAttributes } from './attributes';
 import { timeOr } from './clock';
+import { validContext } from './propagation';
 
 /** The attributes of every event recorded without any: an event's attributes never change once it is added. */
 const NO_ATTRIBUTES = newAttributeSet();
@@ -73,7 +74,7 @@ export class RecordedSpan implements Span {
     if (this._recording) {
       const limits = this._owner._limits;
       if (this._events.length >= limits.eventCount) this._droppedEvents++;
-      else this._events.push({ _name: name, _time: timeOr(time), _attributes: attributes ? setAttributes(newAttributeSet(), attributes, limits) : NO_ATTRIBUTES });
+      else this._events.push({ _name: String(name), _time: timeOr(time), _attributes: attributes ? setAttributes(newAttributeSet(), attributes, limits) : NO_ATTRIBUTES });
     }
     return this;
   }
@@ -81,8 +82,11 @@ export class RecordedSpan implements Span {
   addLink(link: Link): this {
     if (this._recording) {
       const limits = this._owner._limits;
-      if (this._links.length >= limits.linkCount) this._droppedLinks++;
-      else this._links.push({ _context: link.context, _attributes: setAttributes(newAttributeSet(), link.attributes, limits) });
+      // A link to no valid span (the context of a header that was missing, say) is dropped and counted: sent, it
+      // would make the collector refuse the whole request.
+      const context = validContext(link?.context);
+      if (!context || this._links.length >= limits.linkCount) this._droppedLinks++;
+      else this._links.push({ _context: context, _attributes: setAttributes(newAttributeSet(), link.attributes, limits) });
     }
     return this;
   }
@@ -91,28 +95,35 @@ export class RecordedSpan implements Span {
     // OpenTelemetry: `ok` is final, and `unset` never overrides a status already set.
     if (this._recording && this._status !== 'ok' && code !== 'unset') {
       this._status = code;
-      this._message = code === 'error' ? message : undefined;
+      this._message = code === 'error' && message != null ? String(message) : undefined;
     }
     return this;
   }
 
   updateName(name: string): this {
-    if (this._recording) this.name = name;
+    if (this._recording) this.name = String(name);
     return this;
   }
 
   recordException(exception: unknown, time?: number): this {
-    const error = (exception ?? {}) as { name?: unknown; message?: unknown; stack?: unknown; constructor?: { name?: string } };
-    const isString = typeof exception === 'string';
-    return this.addEvent(
-      'exception',
-      {
-        'exception.type': isString ? undefined : String(error.name || error.constructor?.name || typeof exception),
-        'exception.message': isString ? exception : error.message === undefined ? String(exception) : String(error.message),
-        'exception.stacktrace': typeof error.stack === 'string' ? error.stack : undefined,
-      },
-      time,
-    );
+    try {
+      const error = (exception ?? {}) as { name?: unknown; message?: unknown; stack?: unknown; constructor?: { name?: string } };
+      const isString = typeof exception === 'string';
+      this.addEvent(
+        'exception',
+        {
+          'exception.type': isString ? undefined : String(error.name || error.constructor?.name || typeof exception),
+          'exception.message': isString ? exception : error.message === undefined ? String(exception) : String(error.message),
+          'exception.stacktrace': typeof error.stack === 'string' ? error.stack : undefined,
+        },
+        time,
+      );
+    } catch {
+      // An exception that cannot be read as text (an object without a prototype, a revoked Proxy): counted, not
+      // thrown into the app's own error handling.
+      this._droppedEvents++;
+    }
+    return this;
   }
 
   end(time?: number): void {

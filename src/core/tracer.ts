@@ -3,6 +3,7 @@ import type { SpanLimits } from './attributes';
 import { timeOr } from './clock';
 import { activeSpan, withSpan } from './context';
 import { newSpanId, newTraceId } from './ids';
+import { validContext } from './propagation';
 import { isSampled } from './sampler';
 import { RecordedSpan } from './span';
 
@@ -34,7 +35,8 @@ const contextOf = (parent: Span | SpanContext | null | undefined): SpanContext |
 /** Creates a tracer. Spans it starts are handed to `config.onEnd` when they end. */
 export const createTracer = (config: TracerConfig): InternalTracer => {
   const startScopedSpan = (scope: string, name: string, options: SpanOptions = {}): RecordedSpan => {
-    const parent = contextOf(options.parent === undefined ? activeSpan() ?? config._fallbackParent?.() : options.parent);
+    // A parent the app names is checked: one with invalid ids starts a new trace, as a malformed traceparent does.
+    const parent = options.parent === undefined ? contextOf(activeSpan() ?? config._fallbackParent?.()) : validContext(contextOf(options.parent));
     const traceId = parent ? parent.traceId : newTraceId();
     const sampled = isSampled(traceId, parent, config._sampleRate);
     const span = new RecordedSpan(

@@ -8,8 +8,12 @@ import { type Packet, packNext } from './pack';
 import { persist, takePersisted } from './persist';
 import { isRetryable, post } from './transport';
 
-/** The browsers' budget for the bodies of all keepalive requests (and beacons) a page has in flight at once. */
-export const KEEPALIVE_QUOTA = 64 * 1024;
+/**
+ * tracelet's share of the browsers' 64 KiB budget for the bodies of all keepalive requests (and beacons) a page
+ * has in flight at once, and so the most bytes one request carries. The rest is left to the page's own beacons,
+ * which would fail if tracelet took it all: behind a slow collector, or when both send at unload.
+ */
+export const KEEPALIVE_SHARE = 48 * 1024;
 
 const MAX_ATTEMPTS = 6;
 const FIRST_RETRY_MS = 1000;
@@ -83,10 +87,10 @@ export const createExporter = (config: ExporterConfig): Exporter => {
     if (!queue.length && !unsettled.size) for (const resolve of idleWaiters.splice(0)) resolve();
   };
 
-  /** Whether `packet` can go with keepalive: the browser has it, and `packet` fits what is left of the quota. */
-  const canKeepalive = (packet: Packet) => hasKeepalive && packet._payload.length <= KEEPALIVE_QUOTA - keepaliveBytes;
+  /** Whether `packet` can go with keepalive: the browser has it, and `packet` fits what is left of our share. */
+  const canKeepalive = (packet: Packet) => hasKeepalive && packet._payload.length <= KEEPALIVE_SHARE - keepaliveBytes;
 
-  /** Sends a batch with keepalive when it fits what is left of the quota, so a navigation does not cancel it. */
+  /** Sends a batch with keepalive when it fits what is left of our share, so a navigation does not cancel it. */
   const send = (batch: Batch) => {
     batch._sendTimer = undefined;
     unsettled.add(batch);
@@ -122,8 +126,8 @@ export const createExporter = (config: ExporterConfig): Exporter => {
   };
 
   /**
-   * Sends `count` queued spans, in requests of at most the keepalive quota. When the page is being hidden or
-   * unloaded (`leaving`), everything not yet delivered leaves now, as keepalive requests within the quota: what
+   * Sends `count` queued spans, in requests of at most our keepalive share. When the page is being hidden or
+   * unloaded (`leaving`), everything not yet delivered leaves now, as keepalive requests within the share: what
    * does not fit goes by plain fetch while the page lives on (hidden), or into localStorage for the next page
    * when it is unloading, since a plain request would be cancelled.
    */
@@ -154,11 +158,12 @@ export const createExporter = (config: ExporterConfig): Exporter => {
     leftovers.forEach(sendOrStore);
     for (let i = 0, packet; i < spans.length; ) {
       if (unloading && toStore.length) {
-        // The quota is spent: store the rest as JSON text, since compressing it now would only delay the unload.
-        const chunk = spans.slice(i, (i += config.maxBatchSize));
+        // The share is spent: store the rest as JSON text, since compressing it now would only delay the unload;
+        // in requests of at most 64 spans whatever maxBatchSize says, so that storage fills up to its cap.
+        const chunk = spans.slice(i, (i += Math.min(config.maxBatchSize, 64)));
         toStore.push({ _body: encodeRequest(resourceJson, chunk, takeCounts()), _spans: chunk.length } as Packet);
       } else {
-        [packet, i] = packNext(spans, i, KEEPALIVE_QUOTA, encodeWire, resourceJson, takeCounts());
+        [packet, i] = packNext(spans, i, KEEPALIVE_SHARE, encodeWire, resourceJson, takeCounts());
         sendOrStore(packet);
       }
     }

@@ -14,7 +14,8 @@ export const instrumentFetch: Instrumentation = (context) => {
   function fetch(this: unknown, input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     let request: ReturnType<typeof startRequest>;
     let args: [RequestInfo | URL, RequestInit?] = [input, init];
-    let traced = false;
+    // The request sent with our headers, if any.
+    let traced: Request | undefined;
     try {
       request = startRequest(context, 'tracelet/fetch', init?.method ?? (input as Partial<Request>)?.method ?? 'GET', input);
       if (request?._headers) {
@@ -25,7 +26,7 @@ export const instrumentFetch: Instrumentation = (context) => {
         args = [built];
         if (!built.headers.has('traceparent')) {
           for (const [name, value] of Object.entries(request._headers)) built.headers.set(name, value);
-          traced = true;
+          traced = built;
         }
       }
     } catch {
@@ -33,20 +34,29 @@ export const instrumentFetch: Instrumentation = (context) => {
     }
     const sent = original.apply(this, args) as Promise<Response>;
     if (!request) return sent;
-    return sent.then(
-      (response) => {
-        // An opaque (no-cors) response hides its status: 0 there is no failure.
-        request._finish(response.type === 'opaque' ? undefined : response.status);
-        return response;
-      },
-      (error: unknown) => {
-        // A refused CORS preflight looks like any network error: a TypeError. Failing so while online, with trace
-        // headers, is taken as a refusal: the next requests there go without them.
-        if (traced && (error as Error)?.name === 'TypeError') refuseOrigin(request._url);
-        request._finish(0, error);
-        throw error;
-      },
-    );
+    const finish = (response: Response) => {
+      // An opaque (no-cors) response hides its status: 0 there is no failure.
+      request._finish(response.type === 'opaque' ? undefined : response.status);
+      return response;
+    };
+    const fail = (error: unknown): never => {
+      request._finish(0, error);
+      throw error;
+    };
+    return sent.then(finish, (error: unknown) => {
+      // A refused CORS preflight looks like any network error: a TypeError. Failing so while online, with trace
+      // headers, is taken as a refusal: the next requests there go without them. (The app may abort with a
+      // TypeError of its own as the reason.)
+      if (traced && !traced.signal.aborted && (error as Error)?.name === 'TypeError') {
+        refuseOrigin(request._url);
+        // On the page's own origin that was a redirect to a server refusing them: a GET or HEAD, which may be
+        // sent twice, goes again without them, as the app sent it.
+        if (request._url.origin === location.origin && /^(GET|HEAD)$/.test(traced.method)) {
+          return (original.apply(this, [input, init]) as Promise<Response>).then(finish, fail);
+        }
+      }
+      return fail(error);
+    });
   }
 
   return patch(globalThis, { fetch: fetch as typeof globalThis.fetch });

@@ -26,6 +26,8 @@ export const instrumentInteractions: Instrumentation<InteractionSettings> = (
   { tracer },
   { events = ['click', 'submit'], maxDuration = 10_000 },
 ) => {
+  // Read on every event of the page: a wrong type would fail there, so it fails here, with a warning.
+  if (!Array.isArray(events)) throw new TypeError('events must be an array of event types');
   const interactions = new WeakMap<Event, IdleSpan>();
 
   // runListenersInIdleSpans asks about every event: only the traced types start an interaction.

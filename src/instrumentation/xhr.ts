@@ -23,14 +23,18 @@ export const instrumentXhr: Instrumentation = (context) => {
   const { open, send, setRequestHeader } = proto;
   const opened = new WeakMap<XMLHttpRequest, Opened>();
   // The end of each request in flight, by XHR: some ends fire no event for it.
-  const ends = new WeakMap<XMLHttpRequest, (type: string) => void>();
+  const ends = new WeakMap<XMLHttpRequest, (type: string, status?: number) => void>();
 
   const wrappedOpen = function (this: XMLHttpRequest, method: string, url: string | URL) {
+    const end = ends.get(this);
+    // Re-opened once done, from its own readystatechange handler (a poller, say): the request succeeded, and
+    // its load event, which comes after, will not fire for it any more.
+    const status = end && this.readyState === 4 ? this.status : 0;
     // eslint-disable-next-line prefer-rest-params
     const result = open.apply(this, arguments as unknown as Parameters<typeof open>);
     // Only once the browser took it: an open() that throws leaves the XHR as it was. One that succeeds
     // cancels a request in flight without an event.
-    ends.get(this)?.('abort');
+    end?.(status ? 'load' : 'abort', status);
     opened.set(this, { _method: method, _url: url });
     return result;
   } as typeof open;
@@ -45,11 +49,11 @@ export const instrumentXhr: Instrumentation = (context) => {
       if (request._headers && !state._hasTraceParent) {
         for (const [name, value] of Object.entries(request._headers)) setRequestHeader.call(xhr, name, value);
       }
-      const end = (type: string) => {
+      const end = (type: string, status = xhr.status) => {
         ends.delete(xhr);
         for (const type of END_EVENTS) xhr.removeEventListener(type, onEnd);
         if (type === 'error' && request._headers) refuseOrigin(request._url);
-        request._finish(xhr.status, type === 'load' ? undefined : { name: type, message: `request ${type}` });
+        request._finish(status, type === 'load' ? undefined : { name: type, message: `request ${type}` });
       };
       const onEnd = (event: Event) => end(event.type);
       ends.set(xhr, end);

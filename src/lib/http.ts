@@ -14,8 +14,11 @@ import { absoluteUrl, matchesAny, redactUrl } from './urls';
  * its HTTP attributes, and its end, with timings from the request's own resource timing entry.
  */
 
-/** Origins whose server refused our trace headers (a failed CORS preflight): they get none for the rest of the page. */
-const refusedOrigins = new Set<string>();
+/**
+ * Origins whose server refused our trace headers (a failed CORS preflight), and URLs of the page's own origin
+ * that redirected to such a server: they get none for the rest of the page.
+ */
+const refused = new Set<string>();
 /** Origins that answered a request carrying our trace headers: a later failure there is the network's, no refusal. */
 const acceptedOrigins = new Set<string>();
 
@@ -53,7 +56,7 @@ export const startRequest = ({ tracer, options }: InstrumentationContext, scope:
     },
   });
   let headers: Record<string, string> | undefined;
-  if (url.origin === location.origin || (!refusedOrigins.has(url.origin) && matchesAny(url.href, options.propagateTo))) {
+  if (url.origin === location.origin ? !refused.has(url.href) : !refused.has(url.origin) && matchesAny(url.href, options.propagateTo)) {
     headers = { traceparent: formatTraceParent(span.context) };
     if (span.context.traceState) headers.tracestate = span.context.traceState;
   }
@@ -87,13 +90,18 @@ export const startRequest = ({ tracer, options }: InstrumentationContext, scope:
 };
 
 /**
- * Called when a request that carried trace headers to another origin failed as a refused CORS preflight does:
- * stops sending them there, and says so once.
+ * Called when a request that carried trace headers failed as a refused CORS preflight does: stops sending them
+ * to its origin, and says so once. On the page's own origin only a redirect to another origin can fail so (a
+ * download from a storage bucket, say): only that URL goes without them.
  */
-export const refuseOrigin = ({ origin }: URL): void => {
-  // Offline every request fails, and where our headers were answered before a failure is the network's: neither
-  // says the server refuses them.
-  if (!navigator.onLine || origin === location.origin || refusedOrigins.has(origin) || acceptedOrigins.has(origin)) return;
-  refusedOrigins.add(origin);
-  warn(`${origin} refused traceparent: add traceparent, tracestate to its Access-Control-Allow-Headers.`);
+export const refuseOrigin = ({ origin, href }: URL): void => {
+  if (!navigator.onLine) {
+    // Offline every request fails: that says nothing of the server.
+  } else if (origin === location.origin) {
+    refused.add(href);
+  } else if (!refused.has(origin) && !acceptedOrigins.has(origin)) {
+    // Where our headers were answered before, a failure is the network's.
+    refused.add(origin);
+    warn(`${origin} refused traceparent: add traceparent, tracestate to its Access-Control-Allow-Headers.`);
+  }
 };

@@ -1,6 +1,7 @@
 import type { Span } from '../types';
 import { now } from '../core/clock';
-import { spanZoneSpec, type ZoneLike, getZone, later, listen, outsideSpans } from '../core/context';
+import { spanZoneSpec, type ZoneLike, getZone, isOwnZone, later, listen, outsideSpans } from '../core/context';
+import { safely } from './safely';
 
 /**
  * Idle spans: spans that stay open while the work they started is pending, and end when it has settled, or after
@@ -120,7 +121,8 @@ export const runListenersInIdleSpans = (resolver: EventResolver): false | (() =>
     proto.runTask = function (this: ZoneLike, task: EventTask, applyThis?: unknown, applyArgs?: unknown[]) {
       const event = applyArgs?.[0];
       let idle: IdleSpan | undefined;
-      if (task.type === 'eventTask' && event instanceof Event) for (const r of resolvers) if ((idle = r(event))) break;
+      // Listeners tracelet added itself, and web-vitals through it, are not the page's: they start no interaction.
+      if (task.type === 'eventTask' && event instanceof Event && !isOwnZone(this)) for (const r of resolvers) if ((idle = r(event))) break;
       if (!idle) return runTask.call(this, task, applyThis, applyArgs);
       // zone.js runs a task only in the zone that scheduled it; the task's zone is swapped for the run.
       const zone = idleZone(this, idle);
@@ -132,9 +134,11 @@ export const runListenersInIdleSpans = (resolver: EventResolver): false | (() =>
       }
     };
   }
-  resolvers.push(resolver);
+  // A resolver that fails (on settings of the wrong type, say) must not keep the page's listener from running.
+  const safeResolver = safely(resolver);
+  resolvers.push(safeResolver);
   return () => {
-    resolvers.splice(resolvers.indexOf(resolver), 1);
+    resolvers.splice(resolvers.indexOf(safeResolver), 1);
     if (!resolvers.length && originalRunTask) {
       proto.runTask = originalRunTask;
       originalRunTask = undefined;
