@@ -187,13 +187,26 @@ const lazyFflate = () => ({
   },
 });
 
+// zone.js's promises never reach the browser's `unhandledrejection`, and zone.js's own handler for them fails to
+// fire it (src/instrumentation/errors.ts): with zone.js in the bundle, the page's listeners and
+// `onunhandledrejection` would never run, from the moment the bundle loads, init() or not. So, right after
+// zone.js, each unhandled rejection zone.js reports on its hook also rejects a native promise (zone.js keeps the
+// native `Promise` as `__zone_symbol__Promise`) with the same reason, left unhandled: the browser fires a real
+// `unhandledrejection` for it. Not when zone.js hands over the promise: then zone.js's handler has the browser fire
+// it already. `Zone.__zone_symbol__unhandledrejection` tells errors.ts (and a second copy of this bundle) that
+// this is done.
+const ZONE_REJECTIONS =
+  '(function(Z,k,h){if(!Z.__zone_symbol__unhandledrejection){Z.__zone_symbol__unhandledrejection=1;h=Z[k];' +
+  'Z[k]=function(e){e&&e.promise||__zone_symbol__Promise.reject(e);if(h)return h.apply(this,arguments)}}})' +
+  '(Zone,"__zone_symbol__unhandledPromiseRejectionHandler");';
+
 // zone.js's own minified bundle goes in front of ours as it ships, after our minification: zone.js has `_`
-// properties of its own that the property mangling above must not touch.
+// properties of its own that the property mangling above must not touch. ZONE_REJECTIONS comes between them.
 const prependZone = () => ({
   name: 'prepend-zone',
   renderChunk(code) {
     const zone = readFileSync(new URL('./node_modules/zone.js/bundles/zone.umd.min.js', import.meta.url), 'utf8');
-    const out = new MagicString(code).prepend(`${zone.replace(/\/\/# sourceMappingURL=.*\s*$/, '')}\n`);
+    const out = new MagicString(code).prepend(`${zone.replace(/\/\/# sourceMappingURL=.*\s*$/, '')}\n${ZONE_REJECTIONS}\n`);
     return { code: out.toString(), map: out.generateMap({ hires: true }) };
   },
 });

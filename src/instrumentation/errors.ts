@@ -10,8 +10,12 @@ import { safely } from '../lib/safely';
  * status. The error goes on the span it was thrown in (with zone.js, the span's Zone saw it thrown: see
  * `spanOfError`; a rejected promise carries the Zone it was rejected in), else on the span active when it is
  * reported; when there is none, on a new zero-length `exception` span. The page's own handlers
- * (`window.onerror`, other listeners) see every error as before: nothing is cancelled.
+ * (`window.onerror`, other listeners) see every error as before: nothing is cancelled. With zone.js, whose
+ * promises the browser never reports, tracelet has the browser fire `unhandledrejection` for them (below).
  */
+
+/** The native `Promise`, which zone.js keeps there when it replaces it. */
+declare const __zone_symbol__Promise: PromiseConstructor;
 
 /** Most errors recorded per page: a loop that throws on every frame must not crowd out every other span. */
 const MAX_ERRORS = 100;
@@ -25,9 +29,8 @@ type RejectionHandler = (this: unknown, error: any) => void;
  */
 export const instrumentErrors: Instrumentation = ({ tracer }) => {
   let count = 0;
-  let muted = false;
   const record = safely((error: unknown, thrownIn?: Span) => {
-    if (muted || ++count > MAX_ERRORS) return;
+    if (++count > MAX_ERRORS) return;
     const time = now();
     const active = thrownIn ?? spanOfError(error) ?? tracer.activeSpan();
     const span = active?.isRecording() ? active : tracer._startScopedSpan('tracelet/errors', 'exception', { startTime: time });
@@ -37,25 +40,36 @@ export const instrumentErrors: Instrumentation = ({ tracer }) => {
   // `error` is null for a script of another origin loaded without CORS ("Script error.") and for error events
   // dispatched by hand: the message is all there is then.
   const onError = (event: ErrorEvent) => record(event.error ?? event.message);
-  const onRejection = (event: PromiseRejectionEvent) => record(event.reason);
+  // The reasons zone.js's hook handed over, recorded there, whose `unhandledrejection` event is still to come.
+  const fromZone: unknown[] = [];
+  const onRejection = (event: PromiseRejectionEvent) => {
+    const i = fromZone.indexOf(event.reason);
+    i < 0 ? record(event.reason) : fromZone.splice(i, 1);
+  };
 
-  // With zone.js, `Promise` is zone.js's, whose unhandled rejections never reach `unhandledrejection` listeners:
-  // zone.js fails to build the event (angular/angular#55590, #51357) and swallows the failure. Its own hook,
-  // `Zone[__zone_symbol__unhandledPromiseRejectionHandler]`, is called every time, so tracelet wraps it. Where
-  // zone.js does dispatch the event as well (when the app set `__zone_symbol__DISABLE_WRAPPING_UNCAUGHT_PROMISE_REJECTION`
-  // to false, or once the bug is fixed), `muted` keeps the rejection from being recorded twice. The name is
-  // quoted so that the bundles' mangling of `_` properties leaves it alone (rollup.config.mjs, keep_quoted).
-  const Zone = getZone() as unknown as Record<string, RejectionHandler | undefined> | undefined;
+  // With zone.js, `Promise` is zone.js's, whose unhandled rejections the browser never sees: zone.js calls its
+  // hook, `Zone[__zone_symbol__unhandledPromiseRejectionHandler]`, with each instead, so tracelet wraps the hook
+  // and records the rejection there, on the span of the Zone it was rejected in. zone.js's own handler on the hook
+  // means to fire `unhandledrejection` but, given the bare reason (zone.js's default), fails to build the event
+  // (angular/angular#55590) and swallows the failure: the page's listeners never run. So tracelet rejects a native
+  // promise (zone.js keeps the native `Promise` as `__zone_symbol__Promise`) with the same reason and leaves it
+  // unhandled, and the browser fires a real, cancelable `unhandledrejection` for it, as without zone.js. The
+  // bundle with zone.js does this from the moment it loads and marks the Zone `__zone_symbol__unhandledrejection`
+  // (rollup.config.mjs): tracelet then leaves it to that. Where the app set zone.js's
+  // `__zone_symbol__DISABLE_WRAPPING_UNCAUGHT_PROMISE_REJECTION` to false, the hook gets an Error holding the
+  // promise, and zone.js's handler, building its event from that promise, makes the browser fire one: tracelet
+  // adds none. Either way, tracelet's listener skips the event it has recorded already (`fromZone`). The
+  // property names are quoted so that the bundles' mangling of `_` properties leaves them alone (keep_quoted).
+  const Zone = getZone() as unknown as Record<string, any> | undefined;
   const key = '__zone_symbol__unhandledPromiseRejectionHandler';
-  const original = Zone?.[key];
+  const original: RejectionHandler | undefined = Zone?.[key];
   const onZoneRejection: RejectionHandler = function (error) {
-    record(error?.promise ? error.rejection : error, error?.zone?.get?.(SPAN_KEY));
-    muted = true;
-    try {
-      original?.call(this, error);
-    } finally {
-      muted = false;
-    }
+    const wrapped = error?.promise;
+    const reason = wrapped ? error.rejection : error;
+    record(reason, error?.zone?.get?.(SPAN_KEY));
+    fromZone.push(reason);
+    if (!(wrapped || Zone!['__zone_symbol__unhandledrejection'])) __zone_symbol__Promise.reject(reason);
+    original?.call(this, error);
   };
   if (Zone) Zone[key] = onZoneRejection;
 
