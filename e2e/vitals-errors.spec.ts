@@ -183,3 +183,65 @@ test('the long task threshold leaves shorter frames out', async ({ page, site, r
   // The 120 ms frame came first, so it would have arrived by now.
   for (const frame of frames()) expect(durationMs(frame)).toBeGreaterThanOrEqual(200);
 });
+
+// zone.js's promises never reach the browser's own rejection tracking, and zone.js fails to fire
+// `unhandledrejection` for them itself (src/instrumentation/errors.ts): the page's handlers, an error tracker's
+// say, must still hear of each unhandled rejection once, as they do without zone.js, and tracelet record it once.
+const REJECTION_PAGES = [
+  { page: 'plain-bundle.html', what: 'no zone.js', fromLoad: true },
+  { page: 'zone-bundle.html', what: "tracelet's bundle with zone.js", fromLoad: true },
+  { page: 'page-zone.html', what: 'zone.js loaded by the page, then the bundle with zone.js', fromLoad: true },
+  { page: 'page-zone-plain.html', what: 'zone.js loaded by the page, then the bundle without it', fromLoad: false },
+  { page: 'zone-bundle.html', what: 'zone.js told to wrap rejections', fromLoad: true, wrapping: true },
+];
+for (const { page: path, what, fromLoad, wrapping } of REJECTION_PAGES) {
+  test(`with ${what}, the page's unhandledrejection handlers hear each unhandled rejection once, and tracelet records it once`, async ({ page, site, receiver }) => {
+    // The flag zone.js reads when it loads: it then hands its hook an Error holding the promise.
+    if (wrapping) await page.addInitScript(() => ((window as any).__zone_symbol__DISABLE_WRAPPING_UNCAUGHT_PROMISE_REJECTION = false));
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${site.origin}/e2e/fixtures/${path}`);
+    await page.evaluate(() => {
+      const heard: string[] = ((window as any).heard = []);
+      const describe = (by: string, event: PromiseRejectionEvent) =>
+        `${by}: ${event.reason?.message ?? event.reason} ${typeof event.promise?.then} ${event.cancelable}`;
+      addEventListener('unhandledrejection', (event) => {
+        heard.push(describe('listener', event));
+        // As without zone.js, this keeps the browser from reporting the rejection (a page error here).
+        if (event.reason === 'prevented') event.preventDefault();
+      });
+      window.onunhandledrejection = (event) => void heard.push(describe('property', event));
+    });
+    const heard = () => page.evaluate(() => (window as any).heard as string[]);
+    const both = (reason: string) => [`listener: ${reason} function true`, `property: ${reason} function true`];
+    // With zone.js in the bundle, the page's handlers work from the moment it loads, as without zone.js.
+    if (fromLoad) {
+      await page.evaluate(() => void Promise.reject(new Error('before init')));
+      await expect.poll(heard).toEqual(both('before init'));
+    }
+
+    await page.evaluate(
+      (endpoint) => {
+        Tracelet.init({ serviceName: 'rejections', endpoint, instrumentations: { pageLoad: false, webVitals: false, longTasks: false } });
+        Promise.reject(new Error('from Promise.reject'));
+        new Promise((_, reject) => setTimeout(() => reject(new TypeError('from new Promise'))));
+        fetch('/elsewhere').then(() => {
+          throw new RangeError('from fetch().then');
+        });
+        Promise.reject('prevented');
+      },
+      receiver.url,
+    );
+    const reasons = ['from Promise.reject', 'from new Promise', 'from fetch().then', 'prevented'];
+    await expect.poll(async () => (await heard()).length).toBe((fromLoad ? 2 : 0) + 2 * reasons.length);
+    // Time for any second event to arrive, then everything recorded is sent.
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200)).then(() => Tracelet.getTracelet()!.flush()));
+    expect((await heard()).sort()).toEqual([...(fromLoad ? ['before init'] : []), ...reasons].flatMap(both).sort());
+    // The browser reported each rejection the page did not prevent, once (zone.js's own console message aside).
+    expect(pageErrors.sort()).toEqual([...(fromLoad ? ['before init'] : []), ...reasons.slice(0, 3)].sort());
+
+    const recorded = receiver.spans().map(exceptionOf).filter(Boolean);
+    expect(recorded.map((exception) => exception['exception.message']).sort()).toEqual([...reasons].sort());
+    expect(recorded.find((exception) => exception['exception.message'] === 'from new Promise')).toMatchObject({ 'exception.type': 'TypeError' });
+  });
+}
