@@ -4,6 +4,7 @@ import nodeResolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import replace from '@rollup/plugin-replace';
 import typescript from '@rollup/plugin-typescript';
+import { dts } from 'rollup-plugin-dts';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
@@ -238,4 +239,16 @@ export default [
   },
   iife('dist/tracelet.iife.min.js', false),
   iife('dist/tracelet.zone.iife.min.js', true),
+  {
+    // The type declarations, in one file with their doc comments and without `@internal` members. One file has no
+    // relative imports, which node16/nodenext resolution would want spelled with `.js`. The `.d.cts` copy types
+    // `require` (tracelet.cjs): TypeScript reads the same `export`s in it as CommonJS ones. This step does not stop
+    // at type errors: `npm run typecheck` does.
+    input: 'src/index.ts',
+    plugins: [dts({ tsconfig: './tsconfig.json', compilerOptions: { types: [], stripInternal: true } })],
+    output: [
+      { file: 'dist/tracelet.d.ts', format: 'es' },
+      { file: 'dist/tracelet.d.cts', format: 'es' },
+    ],
+  },
 ];
