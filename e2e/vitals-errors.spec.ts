@@ -66,23 +66,26 @@ test('web vitals and uncaught errors arrive when the page is hidden, with rating
     expect(span.traceId).toBe(load.traceId);
     expect(span.parentSpanId).toBe(load.spanId);
     expect(span.attributes).toMatchObject({
-      'web_vital.name': name,
-      'web_vital.rating': expect.stringMatching(/^(good|needs-improvement|poor)$/),
-      'web_vital.navigation_type': 'navigate',
-      'web_vital.id': expect.stringMatching(/^v\d-/),
+      'browser.web_vital.name': name.toLowerCase(),
+      'browser.web_vital.rating': expect.stringMatching(/^(good|needs-improvement|poor)$/),
+      'browser.web_vital.navigation_type': 'navigate',
+      'browser.web_vital.id': expect.stringMatching(/^v\d-/),
     });
-    expect(span.attributes['web_vital.value']).toBeGreaterThanOrEqual(0);
-    expect(span.attributes['web_vital.delta']).toBe(span.attributes['web_vital.value']);
+    expect(span.attributes['browser.web_vital.value']).toBeGreaterThanOrEqual(0);
+    expect(span.attributes['browser.web_vital.delta']).toBe(span.attributes['browser.web_vital.value']);
+    // Doubles even when whole, so that a backend keeps one type per attribute.
+    const sent = Object.fromEntries(span.raw.attributes.map((kv: { key: string; value: object }) => [kv.key, Object.keys(kv.value)]));
+    expect([sent['browser.web_vital.value'], sent['browser.web_vital.delta']], name).toEqual([['doubleValue'], ['doubleValue']]);
   }
   // Time-based vitals last exactly as long as their value.
   for (const name of ['LCP', 'FCP', 'TTFB', 'INP']) {
-    expect(Math.abs(durationMs(vital[name][0]) - Number(vital[name][0].attributes['web_vital.value']))).toBeLessThan(0.01);
+    expect(Math.abs(durationMs(vital[name][0]) - Number(vital[name][0].attributes['browser.web_vital.value']))).toBeLessThan(0.01);
   }
-  expect(vital.LCP[0].attributes['web_vital.target']).toBe('img#hero');
-  expect(vital.CLS[0].attributes['web_vital.value']).toBeGreaterThan(0);
-  expect(vital.CLS[0].attributes['web_vital.target']).toBe('img#hero');
-  expect(vital.INP[0].attributes['web_vital.target']).toBe('button#buy');
-  expect(vital.INP[0].attributes['web_vital.value']).toBeGreaterThanOrEqual(80);
+  expect(vital.LCP[0].attributes['tracelet.web_vital.target']).toBe('img#hero');
+  expect(vital.CLS[0].attributes['browser.web_vital.value']).toBeGreaterThan(0);
+  expect(vital.CLS[0].attributes['tracelet.web_vital.target']).toBe('img#hero');
+  expect(vital.INP[0].attributes['tracelet.web_vital.target']).toBe('button#buy');
+  expect(vital.INP[0].attributes['browser.web_vital.value']).toBeGreaterThanOrEqual(80);
 
   const [thrown, rejected] = ['thrown on purpose', 'rejected on purpose'].map(
     (message) => spans.find((s) => exceptionOf(s)?.['exception.message'] === message)!,

@@ -51,7 +51,8 @@ export interface TraceletOptions {
   /**
    * Query parameters whose values are replaced by `REDACTED` in recorded URLs: a string matches any parameter
    * whose name contains it (any case); a RegExp is tested against the name. Credentials in URLs are always
-   * redacted. Default: `['token', 'key', 'password', 'passwd', 'secret', 'auth', 'signature', 'sig', 'session', 'credential', 'code']`.
+   * redacted. Default: `['token', 'key', 'pass', 'secret', 'auth', 'sig', 'session', 'credential', 'code']`, which also
+   * catches names that contain them, such as `api_key` or `password`, and `keyword`.
    */
   redactQueryParams?: UrlPattern[];
   /**

@@ -16,16 +16,17 @@ const KINDS = 'internal server client producer consumer'.split(' ');
 
 type AnyValue = Record<string, unknown>;
 
-const anyValue = (value: AttributeValue | null | undefined): AnyValue => {
+/** An OTLP `AnyValue`; numbers are integers when they are whole, unless `double` (always a double) is set. */
+const anyValue = (value: AttributeValue | null | undefined, double?: boolean): AnyValue => {
   if (value == null) return {};
   if (typeof value === 'string') return { stringValue: value };
   if (typeof value === 'boolean') return { boolValue: value };
   if (typeof value === 'number') {
-    if (Number.isSafeInteger(value)) return { intValue: String(value) };
+    if (Number.isSafeInteger(value) && !double) return { intValue: String(value) };
     // proto3 JSON writes non-finite doubles as the strings "NaN", "Infinity" and "-Infinity".
     return { doubleValue: isFinite(value) ? value : String(value) };
   }
-  return { arrayValue: { values: (value as Array<AttributeValue | null>).map(anyValue) } };
+  return { arrayValue: { values: (value as Array<AttributeValue | null>).map((item) => anyValue(item)) } };
 };
 
 /** OTLP `KeyValue` list for plain attributes; undefined values are left out. */
@@ -33,7 +34,9 @@ export const keyValues = (attributes: Attributes): Array<{ key: string; value: A
   const list = [];
   for (const key in attributes) {
     const value = attributes[key];
-    if (value !== undefined) list.push({ key, value: anyValue(value) });
+    // A web vital's value and delta are doubles even when whole (LCP 204 ms, CLS 0), so that a backend keeps one
+    // type per attribute.
+    if (value !== undefined) list.push({ key, value: anyValue(value, key.startsWith('browser.web_vital')) });
   }
   return list;
 };

@@ -53,17 +53,19 @@ export const instrumentWebVitals: Instrumentation = ({ tracer }) => {
         startTime: start,
         // A page restored from the back/forward cache is a new visit, possibly hours later: its own trace.
         parent: (navigationType !== 'back-forward-cache' && pageLoadSpanContext()) || null,
+        // OpenTelemetry's `browser.web_vital.*` attributes (the name in lower case); values are always doubles
+        // (otlp-json.ts), so that a backend keeps one type per attribute.
         attributes: {
-          'web_vital.name': name,
-          'web_vital.value': value,
-          'web_vital.rating': metric.rating,
-          'web_vital.delta': metric.delta,
-          'web_vital.id': metric.id,
-          'web_vital.navigation_type': navigationType,
-          // CLS: the first element that the largest shift of the window moved. INP: an interaction's events share
-          // one latency; the first with a target names the element, the first of all (pointerdown, keydown, ...)
-          // the kind of interaction. LCP: the element painted.
-          'web_vital.target': selectorOf(
+          'browser.web_vital.name': name.toLowerCase(),
+          'browser.web_vital.value': value,
+          'browser.web_vital.rating': metric.rating,
+          'browser.web_vital.delta': metric.delta,
+          'browser.web_vital.id': metric.id,
+          'browser.web_vital.navigation_type': navigationType,
+          // Not in the conventions, so in tracelet's own namespace. CLS: the first element that the largest shift
+          // of the window moved. INP: an interaction's events share one latency; the first with a target names
+          // the element. LCP: the element painted.
+          'tracelet.web_vital.target': selectorOf(
             isCLS
               ? entries.reduce((a, b) => (b.value > a.value ? b : a), last)?.sources.find((s: { node?: Node }) => s.node?.nodeType === 1)?.node
               : isINP
