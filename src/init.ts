@@ -47,17 +47,18 @@ export const initWith = (options: TraceletOptions, instrumentations: Partial<Rec
     const most = key === 'sampleRate' ? 1 : Infinity;
     const least = most > 1 && key !== 'batchDelay' ? 1 : 0;
     // The lists hold URL patterns or method names; objects are spread into requests and spans, where anything
-    // else would make headers or attributes named 0, 1, ...; the one text option is `compression`.
-    const [valid, what] = Array.isArray(fallback)
-      ? [Array.isArray(value) && value.every((item) => typeof item === 'string' || item instanceof RegExp), 'an array of strings or RegExps']
+    // else would make headers or attributes named 0, 1, ...; the one text option is `compression`. `true` when
+    // the value will do, else what it must be.
+    const valid = Array.isArray(fallback)
+      ? (Array.isArray(value) && value.every((item) => typeof item === 'string' || item instanceof RegExp)) || 'an array of strings or RegExps'
       : typeof fallback === 'number'
-        ? [value >= least && value <= most, `${least} to ${most}`]
+        ? (value >= least && value <= most) || `${least} to ${most}`
         : typeof fallback === 'object'
-          ? [value && typeof value === 'object', 'an object']
-          : [value === fallback || value === 'none', 'gzip or none'];
-    if (!valid) (o as any)[key] = warn(`${key} must be ${what}; using ${JSON.stringify(fallback)}`) || fallback;
+          ? (value && typeof value === 'object') || 'an object'
+          : value === fallback || value === 'none' || 'gzip or none';
+    if (valid !== true) (o as any)[key] = warn(`${key} must be ${valid}; using ${JSON.stringify(fallback)}`) || fallback;
   }
-  for (const name in o.instrumentations) if (!(name in instrumentations)) warn(`instrumentations.${name} is not one of ${Object.keys(instrumentations)}; ignored`);
+  for (const name in o.instrumentations) if (!(name in instrumentations)) warn(`instrumentations.${name} does not exist; ignored`);
   // Read once against the page's URL: requests to the collector are never traced.
   o.endpoint &&= absoluteUrl(o.endpoint)?.href;
   const exporter = o.endpoint ? createExporter(o as ExporterConfig) : warn('set endpoint to your OTLP/HTTP traces URL to send spans');

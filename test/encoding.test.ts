@@ -157,3 +157,16 @@ test('times that are not epoch milliseconds (NaN, negative, strings) become the 
     assert.ok(Math.abs(ms(nanos) - before) < 60_000, `${nanos} is about now`);
   }
 });
+
+test('browser.web_vital numbers are doubles even when whole, so a backend keeps one type per attribute', () => {
+  const ended: RecordedSpan[] = [];
+  tracerFor(ended)
+    .startSpan('LCP', { attributes: { 'browser.web_vital.value': 204, 'browser.web_vital.delta': 0, 'browser.web_vital.name': 'lcp', 'http.response.status_code': 200 } })
+    .end();
+  const json = JSON.parse(encodeSpan(ended[0]));
+  const value = Object.fromEntries(json.attributes.map((kv: any) => [kv.key, kv.value]));
+  assert.deepEqual(value['browser.web_vital.value'], { doubleValue: 204 });
+  assert.deepEqual(value['browser.web_vital.delta'], { doubleValue: 0 });
+  assert.deepEqual(value['browser.web_vital.name'], { stringValue: 'lcp' });
+  assert.deepEqual(value['http.response.status_code'], { intValue: '200' });
+});
