@@ -106,9 +106,8 @@ export const createExporter = (config: ExporterConfig): Exporter => {
       } else if (status >= 200 && status < 300) {
         unsettled.delete(batch);
       } else if (isRetryable(status) && ++batch._attempt < MAX_ATTEMPTS) {
-        const backoff = FIRST_RETRY_MS * 2 ** (batch._attempt - 1) * (0.8 + Math.random() * 0.4);
-        const delay = Math.min(_retryAfter ?? backoff, LONGEST_RETRY_MS);
-        sendLater(batch, delay);
+        // Exponential backoff, with 20% jitter either way, unless the collector said how long to wait.
+        sendLater(batch, Math.min(_retryAfter ?? FIRST_RETRY_MS * 2 ** (batch._attempt - 1) * (0.8 + Math.random() * 0.4), LONGEST_RETRY_MS));
       } else {
         unsettled.delete(batch);
         drop(isRetryable(status) ? 'retries_exhausted' : 'rejected', batch._spans);
