@@ -8,7 +8,7 @@ let used = 0;
 let hexByte: string[] | undefined;
 
 const randomHex = (bytes: number): string => {
-  hexByte ??= Array.from({ length: 256 }, (_, i) => (i < 16 ? '0' : '') + i.toString(16));
+  hexByte ??= Array.from({ length: 256 }, (_, i) => (i + 256).toString(16).slice(1));
   if (used + bytes > pool.length) pool = crypto.getRandomValues(new Uint8Array((used = 0) + 512));
   let hex = '';
   let any = 0;
