@@ -18,7 +18,8 @@ type Session = [id: string, started: number, lastSeen: number];
 export const createSession = (timeout: number): (() => string) => {
   let session: Session | undefined;
   let written = 0;
-  const isLive = (s: Session | undefined, time: number): s is Session => !!s && time - s[2] < timeout;
+  // No session: `time - undefined` is NaN, and NaN is never less than the timeout.
+  const isLive = (s: Session | undefined, time: number): s is Session => time - (s?.[2] as number) < timeout;
 
   return () => {
     const time = Date.now();
