@@ -48,6 +48,7 @@ export interface Exporter {
 export const createExporter = (config: ExporterConfig): Exporter => {
   // Captured before any instrumentation wraps fetch, so the exporter's own requests are never traced.
   const fetchFn = fetch.bind(globalThis);
+  const { maxBatchSize } = config;
   const gzipped = config.compression !== 'none';
   const headers: Record<string, string> = { ...config.headers, 'Content-Type': 'application/json', ...(gzipped && { 'Content-Encoding': 'gzip' }) };
   // Firefox before 133 has no keepalive fetch: any request is cancelled at unload, so everything left is stored.
@@ -159,7 +160,7 @@ export const createExporter = (config: ExporterConfig): Exporter => {
       if (unloading && toStore.length) {
         // The share is spent: store the rest as JSON text, since compressing it now would only delay the unload;
         // in requests of at most 64 spans whatever maxBatchSize says, so that storage fills up to its cap.
-        const chunk = spans.slice(i, (i += Math.min(config.maxBatchSize, 64)));
+        const chunk = spans.slice(i, (i += Math.min(maxBatchSize, 64)));
         toStore.push({ _body: encodeRequest(resourceJson, chunk, takeCounts()), _spans: chunk.length } as Packet);
       } else {
         [packet, i] = packNext(spans, i, KEEPALIVE_SHARE, encodeWire, resourceJson, takeCounts());
@@ -177,7 +178,7 @@ export const createExporter = (config: ExporterConfig): Exporter => {
     clearTimeout(timer);
     timerDue = Date.now() + delay;
     // One batch of queued spans; sendQueued schedules the next while more are queued.
-    timer = later(() => sendQueued(config.maxBatchSize), delay);
+    timer = later(() => sendQueued(maxBatchSize), delay);
   };
 
   // A page restored from the back/forward cache takes back what it stored when it was hidden.
@@ -221,7 +222,7 @@ export const createExporter = (config: ExporterConfig): Exporter => {
       if (stopped || queue.length >= config.maxQueueSize) return drop('queue_full', 1);
       queue.push(span);
       if (isShown()) {
-        return schedule(queue.length >= config.maxBatchSize ? 0 : config.batchDelay);
+        return schedule(queue.length >= maxBatchSize ? 0 : config.batchDelay);
       }
       // A span ending while the page is hidden or unloading (final web vitals, say) leaves at once: no timer may
       // run again. The microtask gathers the spans that end in the same event listener into one request. Only
