@@ -59,7 +59,8 @@ export const createExporter = (config: ExporterConfig): Exporter => {
   const unsettled = new Set<Batch>();
   // Drop counts not reported yet, by attribute name.
   let dropped: Record<string, number> | undefined;
-  let keepaliveBytes = 0;
+  // What is left of our keepalive share while requests are in flight.
+  let keepaliveLeft = KEEPALIVE_SHARE;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let timerDue = Infinity;
   let idleWaiters: Array<() => void> = [];
@@ -89,7 +90,7 @@ export const createExporter = (config: ExporterConfig): Exporter => {
   };
 
   /** Whether `packet` can go with keepalive: the browser has it, and `packet` fits what is left of our share. */
-  const canKeepalive = (packet: Packet) => hasKeepalive && packet._payload.length <= KEEPALIVE_SHARE - keepaliveBytes;
+  const canKeepalive = (packet: Packet) => hasKeepalive && packet._payload.length <= keepaliveLeft;
 
   /** Sends a batch with keepalive when it fits what is left of our share, so a navigation does not cancel it. */
   const send = (batch: Batch) => {
@@ -97,9 +98,9 @@ export const createExporter = (config: ExporterConfig): Exporter => {
     unsettled.add(batch);
     // Without keepalive (Firefox before 133) a request is cancelled by the unload, and must be stored then.
     const keepalive = (batch._keepalive = canKeepalive(batch));
-    if (keepalive) keepaliveBytes += batch._payload.length;
+    if (keepalive) keepaliveLeft -= batch._payload.length;
     outsideSpans(() => post(fetchFn, config.endpoint, headers, batch._payload, keepalive)).then(({ _status: status, _retryAfter }) => {
-      if (keepalive) keepaliveBytes -= batch._payload.length;
+      if (keepalive) keepaliveLeft += batch._payload.length;
       // Not in flight any more (while waiting for a retry, `_sendTimer` tells).
       batch._keepalive = undefined;
       if (batch._abandoned) {
