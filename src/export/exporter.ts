@@ -51,16 +51,15 @@ export const createExporter = (config: ExporterConfig): Exporter => {
   const { maxBatchSize } = config;
   const gzipped = config.compression !== 'none';
   const headers: Record<string, string> = { ...config.headers, 'Content-Type': 'application/json', ...(gzipped && { 'Content-Encoding': 'gzip' }) };
-  // Firefox before 133 has no keepalive fetch: any request is cancelled at unload, so everything left is stored.
-  const hasKeepalive = 'keepalive' in Request.prototype;
   const resourceJson = encodeResource(createResource(config));
 
   const queue: RecordedSpan[] = [];
   const unsettled = new Set<Batch>();
   // Drop counts not reported yet, by attribute name.
   let dropped: Record<string, number> | undefined;
-  // What is left of our keepalive share while requests are in flight.
-  let keepaliveLeft = KEEPALIVE_SHARE;
+  // What is left of our keepalive share while requests are in flight. Firefox before 133 has no keepalive fetch,
+  // and so no share: any request is cancelled at unload, so everything left is stored.
+  let keepaliveLeft = 'keepalive' in Request.prototype ? KEEPALIVE_SHARE : -1;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let timerDue = Infinity;
   let idleWaiters: Array<() => void> = [];
@@ -89,8 +88,8 @@ export const createExporter = (config: ExporterConfig): Exporter => {
     if (!queue.length && !unsettled.size) for (const resolve of idleWaiters.splice(0)) resolve();
   };
 
-  /** Whether `packet` can go with keepalive: the browser has it, and `packet` fits what is left of our share. */
-  const canKeepalive = (packet: Packet) => hasKeepalive && packet._payload.length <= keepaliveLeft;
+  /** Whether `packet` can go with keepalive: it fits what is left of our share (none without keepalive). */
+  const canKeepalive = (packet: Packet) => packet._payload.length <= keepaliveLeft;
 
   /** Sends a batch with keepalive when it fits what is left of our share, so a navigation does not cancel it. */
   const send = (batch: Batch) => {
