@@ -25,7 +25,7 @@ export const instrumentFetch: Instrumentation = (context) => {
         const built = new Request(input, init);
         args = [built];
         if (!built.headers.has('traceparent')) {
-          for (const [name, value] of Object.entries(request._headers)) built.headers.set(name, value);
+          for (const [name, value] of request._headers) built.headers.set(name, value);
           traced = built;
         }
       }

@@ -27,7 +27,7 @@ export const instrumentInteractions: Instrumentation<InteractionSettings> = (
   { events = ['click', 'submit'], maxDuration = 10_000 },
 ) => {
   // Read on every event of the page: a wrong type would fail there, so it fails here, with a warning.
-  if (!Array.isArray(events)) throw new TypeError('events must be an array of event types');
+  if (!Array.isArray(events)) throw new TypeError('events must be an array of strings');
   const interactions = new WeakMap<Event, IdleSpan>();
 
   // runListenersInIdleSpans asks about every event: only the traced types start an interaction.

@@ -47,7 +47,7 @@ export const instrumentXhr: Instrumentation = (context) => {
     const request = state && xhr.readyState === 1 && startRequest(context, 'tracelet/xhr', state._method, state._url);
     if (request) {
       if (request._headers && !state._hasTraceParent) {
-        for (const [name, value] of Object.entries(request._headers)) setRequestHeader.call(xhr, name, value);
+        for (const [name, value] of request._headers) setRequestHeader.call(xhr, name, value);
       }
       const end = (type: string, status = xhr.status) => {
         ends.delete(xhr);

@@ -25,8 +25,8 @@ const acceptedOrigins = new Set<string>();
 /** A traced request in flight. */
 export interface HttpRequest {
   _url: URL;
-  /** Headers to add to the request, when it may carry trace context. */
-  _headers?: Record<string, string>;
+  /** Headers to add to the request, as name-value pairs, when it may carry trace context. */
+  _headers?: Array<[string, string]>;
   /** Ends the request's span with the HTTP status (0: it failed; undefined: not known) and the error, if any. */
   _finish(status: number | undefined, error?: unknown): void;
 }
@@ -55,10 +55,10 @@ export const startRequest = ({ tracer, options }: InstrumentationContext, scope:
       'server.port': +url.port || (url.protocol === 'https:' ? 443 : 80),
     },
   });
-  let headers: Record<string, string> | undefined;
+  let headers: Array<[string, string]> | undefined;
   if (url.origin === location.origin ? !refused.has(url.href) : !refused.has(url.origin) && matchesAny(url.href, options.propagateTo)) {
-    headers = { traceparent: formatTraceParent(span.context) };
-    if (span.context.traceState) headers.tracestate = span.context.traceState;
+    headers = [['traceparent', formatTraceParent(span.context)]];
+    if (span.context.traceState) headers.push(['tracestate', span.context.traceState]);
   }
   const release = holdIdleSpan();
   const timing = outsideSpans(() => trackRequest(url.href));
