@@ -94,7 +94,7 @@ export const instrumentPageLoad: Instrumentation = ({ tracer, options }) => {
       if (
         entry.startTime < loadEnd &&
         // Requests made after init() by fetch and XHR have spans of their own.
-        !(['fetch', 'xmlhttprequest'].includes(entry.initiatorType) && entry.startTime > since) &&
+        !(/^(fetch|xmlhttprequest)$/.test(entry.initiatorType) && entry.startTime > since) &&
         !matchesAny(entry.name, excluded)
       ) {
         child(span, 'resourceFetch', entry, entry.startTime, urlFull(entry.name, options));
