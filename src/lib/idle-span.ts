@@ -36,13 +36,13 @@ export interface IdleSpan {
 /** How long an idle span waits, once its work has settled, for more to start before it ends (ms). */
 const QUIET_MS = 100;
 
-const open: IdleSpan[] = [];
+let open: IdleSpan[] = [];
 let listening = false;
 
 // Ends the span at `time`, by default now. Its timers may still fire afterwards, and then find it no longer open.
 const finish = (idle: IdleSpan, time = now()) => {
   if (open.includes(idle)) {
-    open.splice(open.indexOf(idle), 1);
+    open = open.filter((other) => other !== idle);
     idle._span.end(time);
   }
 };
@@ -69,7 +69,8 @@ export const startIdleSpan = (kind: string, span: Span, maxDuration: number): Id
   if (!listening) {
     // An interaction that navigates away (a link, a form post) ends with the page, and is sent with the rest.
     listening = true;
-    outsideSpans(() => listen(['pagehide'], () => open.slice().forEach((idle) => finish(idle))));
+    // finish() replaces `open` with a new array: this goes through every span open at the event.
+    outsideSpans(() => listen(['pagehide'], () => open.forEach((idle) => finish(idle))));
   }
   checkSoon(idle);
   return idle;
