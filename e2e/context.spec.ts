@@ -155,5 +155,5 @@ test('interaction settings of the wrong type are reported, and the page\'s liste
   }, receiver.url);
   await page.click('#go');
   expect(await page.evaluate(() => (window as any).clicks)).toBe(1);
-  expect(warnings).toContain('tracelet: interactions failed to start: TypeError: events must be an array of event types');
+  expect(warnings).toContain('tracelet: interactions failed to start: TypeError: events must be an array of strings');
 });

@@ -7,7 +7,7 @@ import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 
 // gzip budgets in bytes. The script-tag bundle carries every instrumentation, fflate and web-vitals (zone.js not).
 const BUDGETS = {
-  'dist/tracelet.iife.min.js': 14 * 1024,
+  'dist/tracelet.iife.min.js': 14.5 * 1024,
 };
 const FILES = ['dist/tracelet.js', 'dist/tracelet.cjs', 'dist/tracelet.iife.min.js', 'dist/tracelet.zone.iife.min.js'];
 
