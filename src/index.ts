@@ -15,7 +15,10 @@ export const init = (options: TraceletOptions): Tracelet => initWith(options, AL
 
 export { initWith, getTracelet } from './init';
 export type { Tracelet } from './init';
-export type { InstrumentationName, TraceletOptions, UrlPattern } from './options';
+export type { InstrumentationName, InstrumentationOptions, TraceletOptions, UrlPattern } from './options';
+export type { InteractionSettings } from './instrumentation/interactions';
+export type { LongTaskSettings } from './instrumentation/long-tasks';
+export type { NavigationSettings } from './instrumentation/navigation';
 export type { SpanLimits } from './core/attributes';
 export type { Instrumentation, InstrumentationContext } from './lib/instrumentation';
 export type {

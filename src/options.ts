@@ -1,5 +1,8 @@
 import type { Attributes } from './types';
 import type { SpanLimits } from './core/attributes';
+import type { InteractionSettings } from './instrumentation/interactions';
+import type { LongTaskSettings } from './instrumentation/long-tasks';
+import type { NavigationSettings } from './instrumentation/navigation';
 
 /** A URL pattern: a string matches URLs that start with it; a RegExp is tested against the whole URL. */
 export type UrlPattern = string | RegExp;
@@ -65,7 +68,19 @@ export interface TraceletOptions {
    * Each instrumentation, on (`true`, or its own settings object) or off (`false`). All are on by default.
    * See the README for each one's settings.
    */
-  instrumentations?: Partial<Record<InstrumentationName, boolean | Record<string, unknown>>>;
+  instrumentations?: InstrumentationOptions;
+}
+
+/** Each instrumentation by name: `true` or its settings to turn it on, `false` to turn it off. */
+export interface InstrumentationOptions {
+  fetch?: boolean;
+  xhr?: boolean;
+  interactions?: boolean | InteractionSettings;
+  navigation?: boolean | NavigationSettings;
+  pageLoad?: boolean;
+  webVitals?: boolean;
+  errors?: boolean;
+  longTasks?: boolean | LongTaskSettings;
 }
 
 /** The instrumentations `init()` starts, each in its own module. */
