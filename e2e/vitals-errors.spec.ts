@@ -154,6 +154,29 @@ test('after shutdown() and a new init(), each error and each vital is recorded o
   expect(errors()[0].raw.events.filter((e: { name: string }) => e.name === 'exception')).toHaveLength(1);
 });
 
+test('after shutdown() and a new init(), the page load, FCP, TTFB and earlier long frames are not recorded again', async ({ page, site, receiver }) => {
+  await page.goto(`${site.origin}/e2e/fixtures/plain-bundle.html`);
+  await page.evaluate((endpoint) => Tracelet.init({ serviceName: 'first', endpoint, batchDelay: 50 }), receiver.url);
+  await page.evaluate(() => blockSoon(120));
+  const named = (name: string) => receiver.spans().filter((s) => s.name === name);
+  const blocked = () => receiver.spans().filter((s) => s.attributes['code.function.name'] === 'blockMainThread');
+  await receiver.waitFor(() => ['documentLoad', 'FCP', 'TTFB'].every((name) => named(name).length > 0) && blocked().length > 0, 'the page load, FCP, TTFB and the long frame');
+  await page.evaluate(
+    (endpoint) =>
+      Tracelet.getTracelet()!
+        .shutdown()
+        .then(() => void Tracelet.init({ serviceName: 'again', endpoint, batchDelay: 50 })),
+    receiver.url,
+  );
+  // A second long frame comes after anything the new init() could record again.
+  await page.evaluate(() => blockSoon(120));
+  await receiver.waitFor(() => blocked().length > 1, 'the second long frame');
+  await page.evaluate(() => Tracelet.getTracelet()!.flush());
+  for (const name of ['documentLoad', 'documentFetch', 'FCP', 'TTFB']) expect(named(name), name).toHaveLength(1);
+  expect(blocked()).toHaveLength(2);
+  expect(blocked()[1].resource['service.name']).toBe('again');
+});
+
 test('a main thread blocked for 120 ms yields a long animation frame span naming the script', async ({ page, site, receiver }) => {
   await page.goto(`${site.origin}/e2e/fixtures/plain-bundle.html`);
   await page.evaluate((endpoint) => Tracelet.init({ serviceName: 'long-tasks', endpoint, batchDelay: 50 }), receiver.url);

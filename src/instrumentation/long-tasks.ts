@@ -26,6 +26,9 @@ export interface LongTaskSettings {
   threshold?: number;
 }
 
+/** Start of the latest frame recorded: a new init() observes the buffered frames again, which are not repeated. */
+let recordedUntil = -1;
+
 interface LongEntry extends PerformanceEntry {
   scripts?: Array<{
     duration: number;
@@ -44,7 +47,8 @@ export const instrumentLongTasks: Instrumentation<LongTaskSettings> = ({ tracer,
       const loadEnd = navigationEntry()?.loadEventEnd;
       for (const { startTime, duration, scripts } of list.getEntries() as LongEntry[]) {
         const script = scripts?.reduce((a, b) => (b.duration > a.duration ? b : a), scripts[0]);
-        if (duration >= threshold) {
+        if (duration >= threshold && startTime > recordedUntil) {
+          recordedUntil = startTime;
           tracer
             ._startScopedSpan('tracelet/long-tasks', 'longAnimationFrame', {
               startTime: toEpochMs(startTime),

@@ -31,6 +31,8 @@ const DOCUMENT_PHASES = [
 /** Starts the documentLoad span, while page-load tracing runs and the span has not been started yet. */
 let startPageSpan: (() => Span) | undefined;
 let pageSpan: Span | undefined;
+/** Whether this page's load has been recorded: once per page, also after shutdown() and a new init(). */
+let recorded: boolean | undefined;
 
 /**
  * The span context of this page's `documentLoad` span, so that other spans of the page load (web vitals, long
@@ -53,6 +55,8 @@ const meta = (name: string) => document.querySelector<HTMLMetaElement>(`meta[nam
  * those instrumentations and not repeated as resourceFetch spans; the collector and `ignoreUrls` are left out.
  */
 export const instrumentPageLoad: Instrumentation = ({ tracer, options }) => {
+  // Recorded already: its documentLoad stays the parent of the page's later vitals.
+  if (recorded) return () => {};
   const since = performance.now();
   const nav = navigationEntry();
   const href = urlFull(nav?.name ?? location.href, options);
@@ -101,6 +105,7 @@ export const instrumentPageLoad: Instrumentation = ({ tracer, options }) => {
       }
     }
     span.end(toEpochMs(loadEnd));
+    recorded = true;
   };
 
   // loadEventEnd is only set once every load listener has returned, so the span ends in the next task. The
@@ -113,6 +118,7 @@ export const instrumentPageLoad: Instrumentation = ({ tracer, options }) => {
   return () => {
     removeEventListener('load', onLoad);
     clearTimeout(timer);
-    startPageSpan = pageSpan = undefined;
+    startPageSpan = undefined;
+    if (!recorded) pageSpan = undefined;
   };
 };

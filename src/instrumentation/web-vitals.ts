@@ -21,16 +21,16 @@ import { navigationEntry, pageLoadSpanContext } from './page-load';
 
 const SCOPE = 'tracelet/web-vitals';
 
+/** Where web-vitals' reports go: the running instance's report, a no-op once stopped; unset until first set up. */
+let reportTo: ((metric: MetricType) => void) | undefined;
+
 /**
  * Records web vitals (see the module comment). Settings: none. web-vitals reports FCP and TTFB once known, LCP
  * at the first input (or when the page is hidden first), CLS and INP when the page is hidden (again, with a
  * delta, if they grew while it was shown again); spans that end while the page is hidden leave at once.
  */
 export const instrumentWebVitals: Instrumentation = ({ tracer }) => {
-  let running = true;
-
   const report = safely((metric: MetricType) => {
-    if (!running) return;
     const { name, entries, value, navigationType } = metric as MetricType & { name: string; entries: Array<PerformanceEntry & Record<string, any>> };
     const first = entries[0];
     const last = entries[entries.length - 1];
@@ -78,12 +78,17 @@ export const instrumentWebVitals: Instrumentation = ({ tracer }) => {
       .end(isCLS ? (last ? toEpochMs(last.startTime) : start) : start + value);
   });
 
-  // web-vitals listens from its first call on, and has no way to stop: stopping mutes the reports. Its
-  // listeners, observers and timers are set up outside any span, so none of them joins or holds one open.
-  outsideSpans(() => {
-    for (const on of [onLCP, onINP, onCLS, onFCP, onTTFB]) on(report);
-  });
+  // web-vitals listens from its first call on, and has no way to stop: it is set up once per page, and reports to
+  // the running instance, if any. So after shutdown() and a new init(), what it reported already (FCP, TTFB) is
+  // not reported again. Its listeners, observers and timers are set up outside any span, so none of them joins or
+  // holds one open.
+  if (!reportTo) {
+    outsideSpans(() => {
+      for (const on of [onLCP, onINP, onCLS, onFCP, onTTFB]) on((metric) => reportTo!(metric));
+    });
+  }
+  reportTo = report;
   return () => {
-    running = false;
+    if (reportTo === report) reportTo = () => {};
   };
 };
