@@ -202,7 +202,7 @@ test('a server that refuses the trace headers: after the first refusal they are 
   }
 });
 
-test('a request to the page\'s own origin redirected to a server that refuses the trace headers still succeeds', async ({ page, receiver }) => {
+test('a fetch to the page\'s own origin redirected to a server that refuses the trace headers still succeeds', async ({ page, receiver }) => {
   const bucket = await startApi({ allowTraceHeaders: false });
   const site = await startSite({ ENDPOINT: receiver.url, API: bucket.origin });
   try {
@@ -211,30 +211,62 @@ test('a request to the page\'s own origin redirected to a server that refuses th
     await openApp(page, site.origin, receiver.url, []);
     const results = await page.evaluate((bucket) => {
       const to = (name: string) => `/download/${name}?redirect=${encodeURIComponent(`${bucket}/data?${name}`)}`;
-      const viaFetch = (name: string) => fetch(to(name)).then((r) => r.status, (e) => e.name);
-      const viaXhr = (name: string) =>
+      const get = (name: string, init?: RequestInit) => fetch(to(name), init).then((r) => r.status, (e) => e.name);
+      // The app changes its own headers object once the call is made: the request as called is what is sent.
+      const init = { headers: { 'x-app': 'as-called' } };
+      const changed = get('b', init);
+      init.headers['x-app'] = 'changed-later';
+      const viaXhr = () =>
         new Promise((resolve) => {
           const xhr = new XMLHttpRequest();
-          xhr.open('GET', to(name));
+          xhr.open('GET', to('c'));
           xhr.onloadend = () => resolve(xhr.status);
           xhr.send();
         });
-      return Promise.all([viaFetch('a'), viaFetch('b')]).then(async (fetched) => [...fetched, await viaFetch('a'), await viaXhr('c'), await viaXhr('c')]);
+      return Promise.all([get('a'), changed]).then(async (fetched) => [...fetched, await get('a'), await viaXhr()]);
     }, bucket.origin);
-    // fetch sends a GET again without the headers; an XHR has already told the app, so only the next one to that
-    // URL goes without them.
-    expect(results).toEqual([200, 200, 200, 0, 200]);
+    // Sent again without the headers, once; after that, the URL gets none. An XHR has told the app already: it
+    // fails as it would for any header that server does not allow.
+    expect(results).toEqual([200, 200, 200, 0]);
+    expect(bucket.requests.map((r) => r.path)).toEqual(['/data', '/data', '/data']);
     for (const request of bucket.requests) expect(traceparentOf(request.headers)).toBeUndefined();
-    expect(bucket.requests.map((r) => r.path)).toEqual(['/data', '/data', '/data', '/data']);
+    expect(bucket.requests.map((r) => r.headers['x-app']).filter(Boolean)).toEqual(['as-called']);
     // The page's own origin refuses nothing: no warning about it.
     expect(warnings.filter((w) => w.includes('traceparent'))).toEqual([]);
-    await page.evaluate(() => Tracelet.getTracelet()!.flush());
-    const spans = receiver.spans().filter((s) => s.scope !== 'tracelet/interactions');
-    expect(spans.map((s) => s.attributes['http.response.status_code'] ?? s.attributes['error.type']).sort()).toEqual([200, 200, 200, 200, 'error'].sort());
   } finally {
     await site.close();
     await bucket.close();
   }
+});
+
+test('a same-origin fetch that fails for any other reason is sent again once, and its URL keeps its trace headers', async ({ page, app, receiver }) => {
+  const closed = await startApi();
+  await closed.close();
+  await page.goto(`${app.origin}/e2e/fixtures/app.html`);
+  const seen = await page.evaluate(
+    async ({ endpoint, closed }) => {
+      // What reaches the browser's fetch: tracelet wraps the fetch it finds at init().
+      const sent: string[] = [];
+      const pageFetch = window.fetch;
+      window.fetch = (input, init) => {
+        const request = new Request(input, init);
+        if (request.url.includes('/down')) sent.push(request.headers.has('traceparent') ? 'traceparent' : 'none');
+        return pageFetch(input, init);
+      };
+      Tracelet.init({ serviceName: 'app', endpoint, instrumentations: { pageLoad: false, webVitals: false, longTasks: false } });
+      // A redirect to a port nobody listens on: a network error whatever the headers.
+      const get = () => fetch(`/down?redirect=${encodeURIComponent(`${closed}/data`)}`).then((r) => r.status, (e) => e.name);
+      const results = [await get(), await get()];
+      return { results, sent };
+    },
+    { endpoint: receiver.url, closed: closed.origin },
+  );
+  expect(seen.results).toEqual(['TypeError', 'TypeError']);
+  // Each call: once with trace headers, once again without; the second call has them again.
+  expect(seen.sent).toEqual(['traceparent', 'none', 'traceparent', 'none']);
+  await page.evaluate(() => Tracelet.getTracelet()!.flush());
+  const spans = receiver.spans().filter((s) => s.scope === 'tracelet/fetch');
+  expect(spans.map((s) => s.attributes['error.type'])).toEqual(['TypeError', 'TypeError']);
 });
 
 test('a network error at a server that took our trace headers before is no refusal: they keep going there', async ({ page, app, api, receiver }) => {

@@ -1,5 +1,5 @@
 import type { Instrumentation } from '../lib/instrumentation';
-import { refuseOrigin, startRequest } from '../lib/http';
+import { refuseOrigin, refuseUrl, startRequest } from '../lib/http';
 import { patch } from '../lib/patch';
 
 /**
@@ -48,11 +48,13 @@ export const instrumentFetch: Instrumentation = (context) => {
       // headers, is taken as a refusal: the next requests there go without them. (The app may abort with a
       // TypeError of its own as the reason.)
       if (traced && !traced.signal.aborted && (error as Error)?.name === 'TypeError') {
-        refuseOrigin(request._url);
-        // On the page's own origin that was a redirect to a server refusing them: a GET or HEAD, which may be
-        // sent twice, goes again without them, as the app sent it.
-        if (request._url.origin === location.origin && /^(GET|HEAD)$/.test(traced.method)) {
-          return (original.apply(this, [input, init]) as Promise<Response>).then(finish, fail);
+        if (request._url.origin !== location.origin) refuseOrigin(request._url);
+        else if (navigator.onLine && /^(GET|HEAD)$/.test(traced.method)) {
+          // The page's own origin may have redirected to one that refuses them. A GET or HEAD may be sent twice:
+          // the Request built at the call goes again without our headers, and if that works, the URL gets none
+          // from now on. (Anything else that fails, a server down, fails twice.)
+          for (const [name] of request._headers!) traced.headers.delete(name);
+          return (original.call(this, traced) as Promise<Response>).then((response) => (refuseUrl(request._url), finish(response)), fail);
         }
       }
       return fail(error);

@@ -16,7 +16,7 @@ import { absoluteUrl, matchesAny, redactUrl } from './urls';
 
 /**
  * Origins whose server refused our trace headers (a failed CORS preflight), and URLs of the page's own origin
- * that redirected to such a server: they get none for the rest of the page.
+ * that redirected to such a server (see refuseUrl): they get none for the rest of the page.
  */
 const refused = new Set<string>();
 /** Origins that answered a request carrying our trace headers: a later failure there is the network's, no refusal. */
@@ -90,18 +90,22 @@ export const startRequest = ({ tracer, options }: InstrumentationContext, scope:
 };
 
 /**
- * Called when a request that carried trace headers failed as a refused CORS preflight does: stops sending them
- * to its origin, and says so once. On the page's own origin only a redirect to another origin can fail so (a
- * download from a storage bucket, say): only that URL goes without them.
+ * Called when a request that carried trace headers to another origin failed as a refused CORS preflight does:
+ * stops sending them there, and says so once.
  */
-export const refuseOrigin = ({ origin, href }: URL): void => {
-  if (!navigator.onLine) {
-    // Offline every request fails: that says nothing of the server.
-  } else if (origin === location.origin) {
-    refused.add(href);
-  } else if (!refused.has(origin) && !acceptedOrigins.has(origin)) {
-    // Where our headers were answered before, a failure is the network's.
-    refused.add(origin);
-    warn(`${origin} refused traceparent: add traceparent, tracestate to its Access-Control-Allow-Headers.`);
-  }
+export const refuseOrigin = ({ origin }: URL): void => {
+  // Offline every request fails, and where our headers were answered before a failure is the network's: neither
+  // says the server refuses them. The page's own origin refuses nothing (see refuseUrl).
+  if (!navigator.onLine || origin === location.origin || refused.has(origin) || acceptedOrigins.has(origin)) return;
+  refused.add(origin);
+  warn(`${origin} refused traceparent: add traceparent, tracestate to its Access-Control-Allow-Headers.`);
+};
+
+/**
+ * Called when a request to the page's own origin failed with trace headers and then succeeded without them: it
+ * was redirected to another origin that refuses them (a download from a storage bucket, say). That URL gets none
+ * for the rest of the page.
+ */
+export const refuseUrl = ({ href }: URL): void => {
+  refused.add(href);
 };
