@@ -99,6 +99,8 @@ test('web vitals and uncaught errors arrive when the page is hidden, with rating
     expect(span.name).toBe('click');
     expect(span.scope).toBe('tracelet/interactions');
     expect(span.raw.status).toEqual({ code: STATUS_ERROR, message: exceptionOf(span)['exception.message'] });
+    // An error status comes with error.type, as the semantic conventions ask.
+    expect(span.attributes['error.type']).toBe(exceptionOf(span)['exception.type']);
   }
 });
 

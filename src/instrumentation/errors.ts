@@ -34,7 +34,11 @@ export const instrumentErrors: Instrumentation = ({ tracer }) => {
     const time = now();
     const active = thrownIn ?? spanOfError(error) ?? tracer.activeSpan();
     const span = active?.isRecording() ? active : tracer._startScopedSpan('tracelet/errors', 'exception', { startTime: time });
-    span.recordException(error, time).setStatus('error', String((error as Error)?.message ?? error));
+    // An error status comes with `error.type` (semantic conventions): the error's name, as for requests.
+    span
+      .recordException(error, time)
+      .setStatus('error', String((error as Error)?.message ?? error))
+      .setAttribute('error.type', (error as Error)?.name || 'Error');
     if (span !== active) span.end(time);
   });
   // `error` is null for a script of another origin loaded without CORS ("Script error.") and for error events
