@@ -16,13 +16,16 @@ const KINDS = 'internal server client producer consumer'.split(' ');
 
 type AnyValue = Record<string, unknown>;
 
-/** An OTLP `AnyValue`; numbers are integers when they are whole, unless `double` (always a double) is set. */
-const anyValue = (value: AttributeValue | null | undefined, double?: boolean): AnyValue => {
+/**
+ * An OTLP `AnyValue`; whole numbers are integers, except a web vital's value and delta (attribute `key`), which
+ * are doubles even when whole (LCP 204 ms, CLS 0), so that a backend keeps one type per attribute.
+ */
+const anyValue = (value: AttributeValue | null | undefined, key?: string): AnyValue => {
   if (value == null) return {};
   if (typeof value === 'string') return { stringValue: value };
   if (typeof value === 'boolean') return { boolValue: value };
   if (typeof value === 'number') {
-    if (Number.isSafeInteger(value) && !double) return { intValue: String(value) };
+    if (Number.isSafeInteger(value) && !key?.startsWith('browser.web_vital')) return { intValue: String(value) };
     // proto3 JSON writes non-finite doubles as the strings "NaN", "Infinity" and "-Infinity".
     return { doubleValue: isFinite(value) ? value : String(value) };
   }
@@ -34,9 +37,7 @@ export const keyValues = (attributes: Attributes): Array<{ key: string; value: A
   const list = [];
   for (const key in attributes) {
     const value = attributes[key];
-    // A web vital's value and delta are doubles even when whole (LCP 204 ms, CLS 0), so that a backend keeps one
-    // type per attribute.
-    if (value !== undefined) list.push({ key, value: anyValue(value, key.startsWith('browser.web_vital')) });
+    if (value !== undefined) list.push({ key, value: anyValue(value, key) });
   }
   return list;
 };
