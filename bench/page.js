@@ -73,13 +73,18 @@
    * and drops spans, which would make a library look faster. The first `warmup` samples let the JIT settle.
    * @returns {{ median: number, samples: number[] }} µs per op
    */
-  const timePerOp = async (op, { perSample, samples, warmup }) => {
+  const timePerOp = async (op, name, { perSample, samples, warmup }) => {
     const out = [];
     for (let s = 0; s < warmup + samples; s++) {
+      // The marks carry the thread's CPU clock into a trace, when run.mjs records one (see threadCpuPerOp there).
+      if (s >= warmup) performance.mark(`${name}-start`);
       const start = now();
       for (let i = 0; i < perSample; i++) op(i);
       const us = ((now() - start) * 1000) / perSample;
-      if (s >= warmup) out.push(us);
+      if (s >= warmup) {
+        performance.mark(`${name}-end`);
+        out.push(us);
+      }
       await lib.flush();
     }
     return { median: median(out), samples: out };
@@ -131,7 +136,7 @@
     },
 
     async cpu(plan) {
-      return { spanUs: await timePerOp(simpleSpan, plan), nestedUs: await timePerOp(nestedSpans, plan) };
+      return { spanUs: await timePerOp(simpleSpan, 'span', plan), nestedUs: await timePerOp(nestedSpans, 'nested', plan) };
     },
 
     /**
