@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { now, toEpochMs } from '../src/core/clock';
+import { elapsedNow, now, toEpochMs } from '../src/core/clock';
 
 test('now() is epoch milliseconds with sub-millisecond precision', () => {
   const before = Date.now();
@@ -25,4 +25,18 @@ test('after the monotonic clock paused during a sleep, times follow the wall clo
   assert.ok(Math.abs(after - Date.now()) < 50);
   // Performance timeline times are converted with the corrected origin too.
   assert.ok(Math.abs(toEpochMs(performance.now()) - Date.now()) < 50);
+});
+
+test("a span's events and end are read on the clock its start checked, and follow a re-anchoring", (t) => {
+  const realNow = Date.now;
+  t.after(() => {
+    Date.now = realNow;
+  });
+  const start = now();
+  // A sleep of an hour: unchecked readings keep to the monotonic clock until a checked one re-anchors it.
+  Date.now = () => realNow() + 3_600_000;
+  const unchecked = elapsedNow();
+  assert.ok(unchecked >= start && unchecked - start < 50, `moved ${unchecked - start} ms`);
+  now();
+  assert.ok(Math.abs(elapsedNow() - Date.now()) < 50);
 });

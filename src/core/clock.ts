@@ -16,7 +16,7 @@ let origin: number | undefined;
 export const toEpochMs = (highRes: number): number =>
   (origin ??= performance.timeOrigin) + highRes;
 
-/** The current time in epoch milliseconds, sub-millisecond precise. */
+/** The current time in epoch milliseconds, sub-millisecond precise, checked against the wall clock. */
 export const now = (): number => {
   const highRes = performance.now();
   const wall = Date.now();
@@ -30,7 +30,15 @@ export const now = (): number => {
  * `time` when it is a time tracelet can export (epoch ms, a finite number from 0), else the current time: a
  * NaN from the app's arithmetic must not make a span, or the request carrying it, unexportable.
  */
-export const timeOr = (time: unknown): number => (typeof time === 'number' && time >= 0 && time < 1e16 ? time : now());
+export const timeOr = (time: unknown, clock = now): number => (typeof time === 'number' && time >= 0 && time < 1e16 ? time : clock());
+
+/**
+ * The current time in epoch milliseconds, not checked against the wall clock: for a span's events and its end,
+ * since its start was checked, and a third of the cost of {@link now} (`performance.now()` alone; with
+ * `Date.now()` each of a span's three readings cost about 0.3 µs). After a sleep the first span started
+ * re-anchors the clock; one in flight across it ends by the monotonic clock until then.
+ */
+export const elapsedNow = (): number => toEpochMs(performance.now());
 
 /** Epoch milliseconds as the decimal nanosecond string OTLP wants (a float64 cannot hold epoch nanoseconds). */
 export const toNanos = (ms: number): string => {

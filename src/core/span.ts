@@ -1,6 +1,6 @@
 import type { Attributes, Link, Span, SpanContext, SpanKind, SpanStatusCode } from '../types';
 import { type AttributeSet, type SpanLimits, newAttributeSet, setAttribute, setAttributes } from './attributes';
-import { timeOr } from './clock';
+import { elapsedNow, timeOr } from './clock';
 import { validContext } from './propagation';
 
 /** The attributes of every event recorded without any: an event's attributes never change once it is added. */
@@ -74,7 +74,7 @@ export class RecordedSpan implements Span {
     if (this._recording) {
       const limits = this._owner._limits;
       if (this._events.length >= limits.eventCount) this._droppedEvents++;
-      else this._events.push({ _name: String(name), _time: timeOr(time), _attributes: attributes ? setAttributes(newAttributeSet(), attributes, limits) : NO_ATTRIBUTES });
+      else this._events.push({ _name: String(name), _time: timeOr(time, elapsedNow), _attributes: attributes ? setAttributes(newAttributeSet(), attributes, limits) : NO_ATTRIBUTES });
     }
     return this;
   }
@@ -130,7 +130,7 @@ export class RecordedSpan implements Span {
     if (!this._recording) return;
     this._recording = false;
     // The clock may have been re-anchored since the start (see clock.ts); a span never ends before it began.
-    this._end = Math.max(timeOr(time), this._start);
+    this._end = Math.max(timeOr(time, elapsedNow), this._start);
     this._owner._onEnd(this);
   }
 }

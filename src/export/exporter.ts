@@ -222,7 +222,10 @@ export const createExporter = (config: ExporterConfig): Exporter => {
       if (stopped || queue.length >= config.maxQueueSize) return drop('queue_full', 1);
       queue.push(span);
       if (isShown()) {
-        return schedule(queue.length >= maxBatchSize ? 0 : config.batchDelay);
+        // A pending timer is due within batchDelay already: no need to read the clock for every span.
+        if (queue.length >= maxBatchSize) schedule(0);
+        else if (timerDue === Infinity) schedule(config.batchDelay);
+        return;
       }
       // A span ending while the page is hidden or unloading (final web vitals, say) leaves at once: no timer may
       // run again. The microtask gathers the spans that end in the same event listener into one request. Only
