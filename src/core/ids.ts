@@ -13,10 +13,10 @@ const randomHex = (bytes: number): string => {
   let hex = '';
   let any = 0;
   for (const end = used + bytes; used < end; ) hex += hexByte[(any |= pool[used], pool[used++])];
-  // An all-zero id is invalid in W3C Trace Context; drawing again is the only correct answer.
   // charCodeAt flattens the string: built by +=, it is a tree of a dozen partial strings, which a queued span
   // would keep alive until export.
   hex.charCodeAt(0);
+  // An all-zero id is invalid in W3C Trace Context; drawing again is the only correct answer.
   return any ? hex : randomHex(bytes);
 };
 
