@@ -179,6 +179,30 @@ test('after shutdown() and a new init(), the page load, FCP, TTFB and earlier lo
   expect(blocked()[1].resource['service.name']).toBe('again');
 });
 
+test('shutdown() before the load event ends documentLoad then, so the FCP already sent keeps its parent', async ({ page, site, receiver }) => {
+  // The page's load event waits two seconds for an image; FCP comes before it (TTFB only after it).
+  await page.goto(`${site.origin}/e2e/fixtures/slow-load.html`, { waitUntil: 'domcontentloaded' });
+  await page.evaluate((endpoint) => Tracelet.init({ serviceName: 'first', endpoint, batchDelay: 50 }), receiver.url);
+  const named = (name: string) => receiver.spans().filter((s) => s.name === name);
+  await receiver.waitFor(() => named('FCP').length > 0, 'FCP');
+  expect(await page.evaluate(() => document.readyState)).not.toBe('complete');
+  await page.evaluate(
+    (endpoint) =>
+      Tracelet.getTracelet()!
+        .shutdown()
+        .then(() => void Tracelet.init({ serviceName: 'again', endpoint, batchDelay: 50 })),
+    receiver.url,
+  );
+  await receiver.waitFor(() => named('documentLoad').length > 0, 'documentLoad');
+  const [load] = named('documentLoad');
+  expect(load.resource['service.name']).toBe('first');
+  expect(named('FCP')[0].parentSpanId).toBe(load.spanId);
+  // The load event, and the task after it where the page load would be recorded, come and go: not a second time.
+  await page.waitForFunction(() => document.readyState === 'complete');
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve)).then(() => Tracelet.getTracelet()!.flush()));
+  expect(named('documentLoad')).toHaveLength(1);
+});
+
 test('a main thread blocked for 120 ms yields a long animation frame span naming the script', async ({ page, site, receiver }) => {
   await page.goto(`${site.origin}/e2e/fixtures/plain-bundle.html`);
   await page.evaluate((endpoint) => Tracelet.init({ serviceName: 'long-tasks', endpoint, batchDelay: 50 }), receiver.url);

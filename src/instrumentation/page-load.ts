@@ -118,6 +118,9 @@ export const instrumentPageLoad: Instrumentation = ({ tracer, options }) => {
   return () => {
     removeEventListener('load', onLoad);
     clearTimeout(timer);
+    // Spans already sent (FCP, TTFB) may name documentLoad as their parent: stopped before the load event, it ends
+    // now with what the page has loaded so far, rather than never.
+    if (pageSpan && !recorded) safely(finish)();
     startPageSpan = undefined;
     if (!recorded) pageSpan = undefined;
   };
