@@ -32,6 +32,16 @@ const watchInteraction = async (page: Page) => {
   return { settled: () => watch.evaluate((w) => w.settled) };
 };
 
+/** shutdown(), then init() again as the service `again` (after a consent change, say). */
+const restart = (page: Page, endpoint: string, batchDelay: number) =>
+  page.evaluate(
+    ([endpoint, batchDelay]) =>
+      Tracelet.getTracelet()!
+        .shutdown()
+        .then(() => void Tracelet.init({ serviceName: 'again', endpoint, batchDelay })),
+    [endpoint, batchDelay] as const,
+  );
+
 const exceptionOf = (span: ReceivedSpan) => {
   const event = (span.raw.events ?? []).find((e: { name: string }) => e.name === 'exception');
   return event && Object.fromEntries(event.attributes.map((kv: any) => [kv.key, kv.value.stringValue]));
@@ -137,13 +147,7 @@ test('without zone.js, an error reported while a span is active is recorded on t
 
 test('after shutdown() and a new init(), each error and each vital is recorded once', async ({ page, site, receiver }) => {
   await page.goto(`${site.origin}/e2e/fixtures/vitals-errors.html`);
-  await page.evaluate(
-    (endpoint) =>
-      Tracelet.getTracelet()!
-        .shutdown()
-        .then(() => Tracelet.init({ serviceName: 'again', endpoint, batchDelay: 600000 })),
-    receiver.url,
-  );
+  await restart(page, receiver.url, 600000);
   const interaction = await watchInteraction(page);
   await page.click('#buy');
   await interaction.settled();
@@ -163,13 +167,7 @@ test('after shutdown() and a new init(), the page load, FCP, TTFB and earlier lo
   const named = (name: string) => receiver.spans().filter((s) => s.name === name);
   const blocked = () => receiver.spans().filter((s) => s.attributes['code.function.name'] === 'blockMainThread');
   await receiver.waitFor(() => ['documentLoad', 'FCP', 'TTFB'].every((name) => named(name).length > 0) && blocked().length > 0, 'the page load, FCP, TTFB and the long frame');
-  await page.evaluate(
-    (endpoint) =>
-      Tracelet.getTracelet()!
-        .shutdown()
-        .then(() => void Tracelet.init({ serviceName: 'again', endpoint, batchDelay: 50 })),
-    receiver.url,
-  );
+  await restart(page, receiver.url, 50);
   // A second long frame comes after anything the new init() could record again.
   await page.evaluate(() => blockSoon(120));
   await receiver.waitFor(() => blocked().length > 1, 'the second long frame');
@@ -186,13 +184,7 @@ test('shutdown() before the load event ends documentLoad then, so the FCP alread
   const named = (name: string) => receiver.spans().filter((s) => s.name === name);
   await receiver.waitFor(() => named('FCP').length > 0, 'FCP');
   expect(await page.evaluate(() => document.readyState)).not.toBe('complete');
-  await page.evaluate(
-    (endpoint) =>
-      Tracelet.getTracelet()!
-        .shutdown()
-        .then(() => void Tracelet.init({ serviceName: 'again', endpoint, batchDelay: 50 })),
-    receiver.url,
-  );
+  await restart(page, receiver.url, 50);
   await receiver.waitFor(() => named('documentLoad').length > 0, 'documentLoad');
   const [load] = named('documentLoad');
   expect(load.resource['service.name']).toBe('first');
