@@ -34,9 +34,9 @@ export const timeOr = (time: unknown, clock = now): number => (typeof time === '
 
 /**
  * The current time in epoch milliseconds, not checked against the wall clock: for a span's events and its end,
- * since its start was checked, and a third of the cost of {@link now} (`performance.now()` alone; with
- * `Date.now()` each of a span's three readings cost about 0.3 µs). After a sleep the first span started
- * re-anchors the clock; one in flight across it ends by the monotonic clock until then.
+ * since its start was checked. It saves the `Date.now()` of {@link now} (0.06 µs of its 0.28 µs in Chromium here)
+ * on two of a span's three readings. After a sleep the first span started re-anchors the clock; one in flight
+ * across it ends by the monotonic clock until then.
  */
 export const elapsedNow = (): number => toEpochMs(performance.now());
 
