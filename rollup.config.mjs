@@ -193,12 +193,13 @@ const lazyFflate = () => ({
 // `onunhandledrejection` would never run, from the moment the bundle loads, init() or not. So, right after
 // zone.js, each unhandled rejection zone.js reports on its hook also rejects a native promise (zone.js keeps the
 // native `Promise` as `__zone_symbol__Promise`) with the same reason, left unhandled: the browser fires a real
-// `unhandledrejection` for it. Not when zone.js hands over the promise: then zone.js's handler has the browser fire
-// it already. `Zone.__zone_symbol__unhandledrejection` tells errors.ts (and a second copy of this bundle) that
-// this is done.
+// `unhandledrejection` for it. Not when zone.js hands over its own Error holding the promise, the reason and the
+// Zone: then zone.js's handler has the browser fire it already. `Zone.__zone_symbol__unhandledrejection`, the
+// WeakSet of those native promises, tells errors.ts (and a second copy of this bundle) that this is done, and
+// errors.ts which events are for rejections it recorded at the hook.
 const ZONE_REJECTIONS =
-  '(function(Z,k,h){if(!Z.__zone_symbol__unhandledrejection){Z.__zone_symbol__unhandledrejection=1;h=Z[k];' +
-  'Z[k]=function(e){e&&e.promise||__zone_symbol__Promise.reject(e);if(h)return h.apply(this,arguments)}}})' +
+  '(function(Z,k,h,s){if(!Z.__zone_symbol__unhandledrejection){s=Z.__zone_symbol__unhandledrejection=new WeakSet;h=Z[k];' +
+  'Z[k]=function(e){e&&e.promise&&e.zone&&"rejection"in e||s.add(__zone_symbol__Promise.reject(e));if(h)return h.apply(this,arguments)}}})' +
   '(Zone,"__zone_symbol__unhandledPromiseRejectionHandler");';
 
 // zone.js's own minified bundle goes in front of ours as it ships, after our minification: zone.js has `_`

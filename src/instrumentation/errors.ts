@@ -44,12 +44,6 @@ export const instrumentErrors: Instrumentation = ({ tracer }) => {
   // `error` is null for a script of another origin loaded without CORS ("Script error.") and for error events
   // dispatched by hand: the message is all there is then.
   const onError = (event: ErrorEvent) => record(event.error ?? event.message);
-  // The reasons zone.js's hook handed over, recorded there, whose `unhandledrejection` event is still to come.
-  const fromZone: unknown[] = [];
-  const onRejection = (event: PromiseRejectionEvent) => {
-    const i = fromZone.indexOf(event.reason);
-    i < 0 ? record(event.reason) : fromZone.splice(i, 1);
-  };
 
   // With zone.js, `Promise` is zone.js's, whose unhandled rejections the browser never sees: zone.js calls its
   // hook, `Zone[__zone_symbol__unhandledPromiseRejectionHandler]`, with each instead, so tracelet wraps the hook
@@ -62,20 +56,33 @@ export const instrumentErrors: Instrumentation = ({ tracer }) => {
   // (rollup.config.mjs): tracelet then leaves it to that. Where the app set zone.js's
   // `__zone_symbol__DISABLE_WRAPPING_UNCAUGHT_PROMISE_REJECTION` to false, the hook gets an Error holding the
   // promise, and zone.js's handler, building its event from that promise, makes the browser fire one: tracelet
-  // adds none. Either way, tracelet's listener skips the event it has recorded already (`fromZone`). The
+  // adds none. Either way, tracelet's listener skips the event of a rejection it recorded at the hook. It knows the
+  // browser's event for the native promise by that promise, which the bundle with zone.js also keeps (in a WeakSet,
+  // its marker), so that a listener of the page stopping the event leaves nothing behind. The event zone.js's
+  // handler causes carries a promise made for it, so there only the reason tells, kept until its event comes. The
   // property names are quoted so that the bundles' mangling of `_` properties leaves them alone (keep_quoted).
   const Zone = getZone() as unknown as Record<string, any> | undefined;
   const key = '__zone_symbol__unhandledPromiseRejectionHandler';
   const original: RejectionHandler | undefined = Zone?.[key];
+  const rejectedByBundle: WeakSet<object> | undefined = Zone?.['__zone_symbol__unhandledrejection'];
+  const rejected = rejectedByBundle ?? new WeakSet<object>();
+  const wrappedReasons: unknown[] = [];
   const onZoneRejection: RejectionHandler = function (error) {
-    const wrapped = error?.promise;
+    // zone.js's Error holds the reason, the promise and the Zone; a reason of the app's own that has a `promise`
+    // property is not one.
+    const wrapped = error?.promise && error.zone && 'rejection' in error;
     const reason = wrapped ? error.rejection : error;
-    record(reason, error?.zone?.get?.(SPAN_KEY));
-    fromZone.push(reason);
-    if (!(wrapped || Zone!['__zone_symbol__unhandledrejection'])) __zone_symbol__Promise.reject(reason);
+    record(reason, wrapped ? error.zone.get(SPAN_KEY) : undefined);
+    if (wrapped) wrappedReasons.push(reason);
+    else if (!rejectedByBundle) rejected.add(__zone_symbol__Promise.reject(reason));
     original?.call(this, error);
   };
   if (Zone) Zone[key] = onZoneRejection;
+  const onRejection = (event: PromiseRejectionEvent) => {
+    const i = wrappedReasons.indexOf(event.reason);
+    if (i >= 0) wrappedReasons.splice(i, 1);
+    else if (!rejected.has(event.promise)) record(event.reason);
+  };
 
   // Outside any span: zone.js would otherwise run them in the Zone of the span active at init(), and report
   // every later error on that span.
