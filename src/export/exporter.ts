@@ -30,8 +30,6 @@ interface Batch extends Packet {
   _keepalive?: boolean;
   /** Set while waiting to be sent: for a retry, or for the task after the one that compressed it. */
   _sendTimer?: ReturnType<typeof setTimeout>;
-  /** Set when a copy was sent or stored in its place at unload: whatever its own request answers is moot. */
-  _abandoned?: boolean;
 }
 
 /** The export pipeline: a bounded queue of ended spans, batched into OTLP/HTTP requests. */
@@ -54,6 +52,7 @@ export const createExporter = (config: ExporterConfig): Exporter => {
   const resourceJson = encodeResource(createResource(config));
 
   const queue: RecordedSpan[] = [];
+  // Batches sent or waiting to be, until they are settled, or abandoned for a copy when the page is left.
   const unsettled = new Set<Batch>();
   // Drop counts not reported yet, by attribute name.
   let dropped: Record<string, number> | undefined;
@@ -102,8 +101,8 @@ export const createExporter = (config: ExporterConfig): Exporter => {
       if (keepalive) keepaliveLeft += batch._payload.length;
       // Not in flight any more (while waiting for a retry, `_sendTimer` tells).
       batch._keepalive = undefined;
-      if (batch._abandoned) {
-        // Its copy is on its way or stored: retrying this one too would send its spans twice.
+      if (!unsettled.has(batch)) {
+        // Abandoned when the page was left, for a copy on its way or stored: retrying it would send its spans twice.
       } else if (status >= 200 && status < 300) {
         unsettled.delete(batch);
       } else if (isRetryable(status) && ++batch._attempt < MAX_ATTEMPTS) {
@@ -140,7 +139,6 @@ export const createExporter = (config: ExporterConfig): Exporter => {
       if (leaving && (batch._sendTimer || (unloading && batch._keepalive === false))) {
         clearTimeout(batch._sendTimer);
         unsettled.delete(batch);
-        batch._abandoned = true;
         leftovers.push(batch);
       }
     }
@@ -151,7 +149,7 @@ export const createExporter = (config: ExporterConfig): Exporter => {
     // compressing does, and together they would block the page twice as long (README, "Performance").
     const sendOrStore = (batch: Batch) => {
       if (unloading && !canKeepalive(batch)) return toStore.push(batch);
-      const copy = { ...batch, _abandoned: false };
+      const copy = { ...batch };
       if (isShown()) sendLater(copy, 0);
       else send(copy);
     };
