@@ -22,8 +22,8 @@ const LONGEST_RETRY_MS = 60_000;
 /** Export settings: `init()`'s options (which document each one and its default), with an endpoint. */
 export type ExporterConfig = ResolvedOptions & { endpoint: string };
 
-/** Why spans were lost; reported as `tracelet.dropped.<reason>` on the `tracelet` scope of the next request. */
-type DropReason = 'queue_full' | 'rejected' | 'retries_exhausted' | 'storage_full';
+/** Counts of spans lost, by why; reported on the `tracelet` scope of the next request. */
+type DropCount = `tracelet.dropped.${'queue_full' | 'rejected' | 'retries_exhausted' | 'storage_full'}`;
 
 interface Batch extends Packet {
   /** Set while a request is on its way: whether it went with keepalive. */
@@ -66,11 +66,10 @@ export const createExporter = (config: ExporterConfig): Exporter => {
   let leaving: boolean | undefined;
   let unloaded: boolean | undefined;
 
-  /** Adds `spans` to the drop count `key` (a `tracelet.dropped.*` attribute name). */
-  const addDropped = (key: string, spans: number) => {
+  /** Adds `spans` to the drop count `key`. */
+  const drop = (key: DropCount, spans: number) => {
     if (spans > 0) (dropped ??= {})[key] = (dropped[key] ?? 0) + spans;
   };
-  const drop = (reason: DropReason, spans: number) => addDropped(`tracelet.dropped.${reason}`, spans);
 
   /** Whether the page is shown, neither hidden nor unloading (then every request leaves at once). */
   const isShown = () => !unloaded && document.visibilityState !== 'hidden';
@@ -110,9 +109,9 @@ export const createExporter = (config: ExporterConfig): Exporter => {
         sendLater(batch, Math.min(_retryAfter ?? FIRST_RETRY_MS * 2 ** (batch._attempt - 1) * (0.8 + Math.random() * 0.4), LONGEST_RETRY_MS));
       } else {
         unsettled.delete(batch);
-        drop(isRetryable(status) ? 'retries_exhausted' : 'rejected', batch._spans);
+        drop(`tracelet.dropped.${isRetryable(status) ? 'retries_exhausted' : 'rejected'}`, batch._spans);
         // The drop counts it carried did not arrive either: the next request reports them.
-        for (const key in batch._counts) addDropped(key, batch._counts[key] as number);
+        for (const key in batch._counts) drop(key as DropCount, batch._counts[key] as number);
       }
       resolveIfIdle();
     });
@@ -165,7 +164,7 @@ export const createExporter = (config: ExporterConfig): Exporter => {
         sendOrStore(packet);
       }
     }
-    if (toStore.length) drop('storage_full', persist(toStore));
+    if (toStore.length) drop('tracelet.dropped.storage_full', persist(toStore));
     // One batch per task, so that compressing a long queue never blocks the page for long.
     if (queue.length) schedule(0);
     resolveIfIdle();
@@ -182,7 +181,7 @@ export const createExporter = (config: ExporterConfig): Exporter => {
   // A page restored from the back/forward cache takes back what it stored when it was hidden.
   const sendStored = () => {
     const stored = takePersisted();
-    drop('storage_full', stored.dropped);
+    drop('tracelet.dropped.storage_full', stored.dropped);
     for (const { body, spans } of stored.requests) send({ _body: body, _spans: spans, _payload: encodeWire(body), _attempt: 0 });
   };
 
@@ -217,7 +216,7 @@ export const createExporter = (config: ExporterConfig): Exporter => {
 
   return {
     _enqueue(span) {
-      if (stopped || queue.length >= config.maxQueueSize) return drop('queue_full', 1);
+      if (stopped || queue.length >= config.maxQueueSize) return drop('tracelet.dropped.queue_full', 1);
       queue.push(span);
       if (isShown()) {
         // A pending timer is due within batchDelay already: no need to read the clock for every span.
