@@ -26,7 +26,7 @@ export type ExporterConfig = ResolvedOptions & { endpoint: string };
 type DropCount = `tracelet.dropped.${'queue_full' | 'rejected' | 'retries_exhausted' | 'storage_full'}`;
 
 interface Batch extends Packet {
-  /** Set while a request is on its way: whether it went with keepalive. */
+  /** Whether its last request went with keepalive; read only while it is in flight, without a `_sendTimer`. */
   _keepalive?: boolean;
   /** Set while waiting to be sent: for a retry, or for the task after the one that compressed it. */
   _sendTimer?: ReturnType<typeof setTimeout>;
@@ -98,8 +98,6 @@ export const createExporter = (config: ExporterConfig): Exporter => {
     if (keepalive) keepaliveLeft -= batch._payload.length;
     outsideSpans(() => post(fetchFn, config.endpoint, headers, batch._payload, keepalive)).then(({ _status: status, _retryAfter }) => {
       if (keepalive) keepaliveLeft += batch._payload.length;
-      // Not in flight any more (while waiting for a retry, `_sendTimer` tells).
-      batch._keepalive = undefined;
       if (!unsettled.has(batch)) {
         // Abandoned when the page was left, for a copy on its way or stored: retrying it would send its spans twice.
       } else if (status >= 200 && status < 300) {
