@@ -51,17 +51,15 @@ const load = (take?: boolean): Stored => {
 export const persist = (packets: Array<Pick<Packet, '_body' | '_spans'>>): number => {
   const stored = load();
   let size = stored.requests.reduce((sum, r) => sum + r.body.length, 0);
-  let lost = 0;
   let all = 0;
   for (const { _body: body, _spans: spans } of packets) {
     all += spans;
-    if (size + body.length > MAX_STORED_CHARS) lost += spans;
+    if (size + body.length > MAX_STORED_CHARS) stored.dropped += spans;
     else {
       size += body.length;
       stored.requests.push({ body, spans });
     }
   }
-  stored.dropped += lost;
   try {
     localStorage.setItem(STORAGE_KEY, JSON.stringify(stored));
     return 0;
