@@ -130,16 +130,6 @@ export const createExporter = (config: ExporterConfig): Exporter => {
   const sendQueued = (count: number, leaving?: boolean, unloading?: boolean) => {
     clearTimeout(timer);
     timerDue = Infinity;
-    const leftovers: Batch[] = [];
-    for (const batch of unsettled) {
-      // A plain request in flight is cancelled by the unload; one waiting for its timer would never be sent.
-      if (leaving && (batch._sendTimer || (unloading && batch._keepalive === false))) {
-        clearTimeout(batch._sendTimer);
-        unsettled.delete(batch);
-        leftovers.push(batch);
-      }
-    }
-    const spans = queue.splice(0, count).map((span) => ({ _scope: span._scope, _json: encodeSpan(span) }));
     const toStore: Packet[] = [];
     // A batch is sent as a copy: the request it was in flight with may still settle the original.
     // While the page is shown, the request leaves in a task of its own: calling fetch takes as long as
@@ -150,7 +140,16 @@ export const createExporter = (config: ExporterConfig): Exporter => {
       if (isShown()) sendLater(copy, 0);
       else send(copy);
     };
-    leftovers.forEach(sendOrStore);
+    // A plain request in flight is cancelled by the unload; one waiting for its timer would never be sent. (Over a
+    // snapshot of the set, which the copies sent join.)
+    for (const batch of [...unsettled]) {
+      if (leaving && (batch._sendTimer || (unloading && batch._keepalive === false))) {
+        clearTimeout(batch._sendTimer);
+        unsettled.delete(batch);
+        sendOrStore(batch);
+      }
+    }
+    const spans = queue.splice(0, count).map((span) => ({ _scope: span._scope, _json: encodeSpan(span) }));
     for (let i = 0, packet; i < spans.length; ) {
       if (unloading && toStore.length) {
         // The share is spent: store the rest as JSON text, since compressing it now would only delay the unload;
