@@ -28,19 +28,19 @@ interface Stored {
 
 /** What storage holds, taken out of it when `take` is set. */
 const load = (take?: boolean): Stored => {
+  let stored: Stored | null | undefined;
   try {
     const text = localStorage.getItem(STORAGE_KEY);
     if (take) localStorage.removeItem(STORAGE_KEY);
     // A missing key reads null, which JSON.parse takes as the text `null`; an empty string throws, caught below.
-    const stored = JSON.parse(text as string) as Stored | null;
-    // Storage is the page's to change: only requests that can be sent are kept, and counts must be numbers.
-    if (Array.isArray(stored?.requests)) {
-      return { requests: stored.requests.filter((r) => typeof r?.body === 'string'), dropped: +stored.dropped || 0 };
-    }
+    stored = JSON.parse(text as string);
   } catch {
     // Unreadable or forbidden storage holds nothing we can use.
   }
-  return { requests: [], dropped: 0 };
+  // Storage is the page's to change: only requests that can be sent are kept, and counts must be numbers.
+  return Array.isArray(stored?.requests)
+    ? { requests: stored.requests.filter((r) => typeof r?.body === 'string'), dropped: +stored.dropped || 0 }
+    : { requests: [], dropped: 0 };
 };
 
 /**
