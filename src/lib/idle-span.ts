@@ -37,7 +37,8 @@ export interface IdleSpan {
 const QUIET_MS = 100;
 
 let open: IdleSpan[] = [];
-let listening = false;
+/** The pagehide listener's remover, once the first idle span has added it: set, it says the listener is there. */
+let unlistenPagehide: (() => void) | undefined;
 
 // Ends the span at `time`, by default now. Its timers may still fire afterwards, and then find it no longer open.
 const finish = (idle: IdleSpan, time = now()) => {
@@ -66,12 +67,9 @@ export const startIdleSpan = (kind: string, span: Span, maxDuration: number): Id
   const idle = { _span: span, _kind: kind, _busy: new Set() } as IdleSpan;
   later(() => finish(idle), maxDuration);
   open.push(idle);
-  if (!listening) {
-    // An interaction that navigates away (a link, a form post) ends with the page, and is sent with the rest.
-    listening = true;
-    // finish() replaces `open` with a new array: this goes through every span open at the event.
-    outsideSpans(() => listen(['pagehide'], () => open.forEach((idle) => finish(idle))));
-  }
+  // An interaction that navigates away (a link, a form post) ends with the page, and is sent with the rest.
+  // finish() replaces `open` with a new array: this goes through every span open at the event.
+  unlistenPagehide ??= outsideSpans(() => listen(['pagehide'], () => open.forEach((idle) => finish(idle))));
   checkSoon(idle);
   return idle;
 };
