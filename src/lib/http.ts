@@ -7,7 +7,8 @@ import { warn } from '../core/warn';
 import { holdIdleSpan } from './idle-span';
 import { addPhaseEvents, entryAttributes, timingOf, trackRequest } from './resource-timing';
 import { serverTimingContext } from './server-timing';
-import { absoluteUrl, matchesAny, redactUrl } from './urls';
+import { urlFull } from './url-full';
+import { absoluteUrl, matchesAny } from './urls';
 
 /**
  * What fetch and XHR tracing share: which requests are traced and which get `traceparent`, the CLIENT span with
@@ -50,7 +51,7 @@ export const startRequest = ({ tracer, options }: InstrumentationContext, scope:
     attributes: {
       'http.request.method': known ? sent : '_OTHER',
       'http.request.method_original': known ? undefined : sent,
-      'url.full': redactUrl(url, options.redactQueryParams),
+      'url.full': urlFull(url.href, options),
       'server.address': url.hostname,
       'server.port': +url.port || (url.protocol === 'https:' ? 443 : 80),
     },
