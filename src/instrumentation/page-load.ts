@@ -7,7 +7,7 @@ import { REQUEST_PHASES, addPhaseEvents, entryAttributes } from '../lib/resource
 import { serverTimingContext } from '../lib/server-timing';
 import { safely } from '../lib/safely';
 import { urlFull } from '../lib/url-full';
-import { absoluteUrl, matchesAny } from '../lib/urls';
+import { matchesAny } from '../lib/urls';
 
 /**
  * Page loads: a `documentLoad` span from navigation start to the end of the load event, with the navigation
@@ -60,7 +60,8 @@ export const instrumentPageLoad: Instrumentation = ({ tracer, options }) => {
   const since = performance.now();
   const nav = navigationEntry();
   const href = urlFull(nav?.name ?? location.href, options);
-  const excluded = options.endpoint ? [...options.ignoreUrls, absoluteUrl(options.endpoint)?.href ?? options.endpoint] : options.ignoreUrls;
+  // init() has made the endpoint absolute already.
+  const excluded = options.endpoint ? [...options.ignoreUrls, options.endpoint] : options.ignoreUrls;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   pageSpan = undefined;
