@@ -1,7 +1,7 @@
 import type { Instrumentation } from '../lib/instrumentation';
 import { toEpochMs } from '../core/clock';
-import { listen } from '../core/context';
-import { type IdleSpan, newestIdleSpan, runListenersInIdleSpans, startIdleSpan } from '../lib/idle-span';
+import { listen, oncePerEvent } from '../core/context';
+import { newestIdleSpan, runListenersInIdleSpans, startIdleSpan } from '../lib/idle-span';
 import { selectorOf } from '../lib/selector';
 
 /** Settings of the interactions instrumentation: `init({ instrumentations: { interactions: { ... } } })`. */
@@ -28,22 +28,17 @@ export const instrumentInteractions: Instrumentation<InteractionSettings> = (
 ) => {
   // Read on every event of the page: a wrong type would fail there, so it fails here, with a warning.
   if (!Array.isArray(events)) throw new TypeError('events must be an array of strings');
-  const interactions = new WeakMap<Event, IdleSpan>();
 
   // runListenersInIdleSpans asks about every event: only the traced types start an interaction.
-  const interactionOf = (event: Event): IdleSpan | undefined => {
-    if (!events.includes(event.type)) return undefined;
-    if (!interactions.has(event)) {
-      const target = event.target as Element | null;
-      const span = tracer._startScopedSpan('tracelet/interactions', event.type, {
-        startTime: event.timeStamp ? toEpochMs(event.timeStamp) : undefined,
-        parent: newestIdleSpan('routeChange')?._span ?? null,
-        attributes: { event_type: event.type, target_element: target?.localName, target_selector: selectorOf(target) },
-      });
-      interactions.set(event, startIdleSpan('interaction', span, maxDuration));
-    }
-    return interactions.get(event)!;
-  };
+  const interactionOf = oncePerEvent(events, (event) => {
+    const target = event.target as Element | null;
+    const span = tracer._startScopedSpan('tracelet/interactions', event.type, {
+      startTime: event.timeStamp ? toEpochMs(event.timeStamp) : undefined,
+      parent: newestIdleSpan('routeChange')?._span ?? null,
+      attributes: { event_type: event.type, target_element: target?.localName, target_selector: selectorOf(target) },
+    });
+    return startIdleSpan('interaction', span, maxDuration);
+  });
 
   return (
     runListenersInIdleSpans(interactionOf) ||

@@ -1,5 +1,5 @@
 import type { Instrumentation } from '../lib/instrumentation';
-import { listen } from '../core/context';
+import { listen, oncePerEvent } from '../core/context';
 import { type IdleSpan, runListenersInIdleSpans, startIdleSpan } from '../lib/idle-span';
 import { patch } from '../lib/patch';
 import { safely } from '../lib/safely';
@@ -21,8 +21,6 @@ const BROWSER_EVENTS = ['popstate', 'hashchange'];
  */
 export const instrumentNavigation: Instrumentation<NavigationSettings> = ({ tracer, options }, { maxDuration = 10_000 }) => {
   let current = location.href;
-  // The route change each popstate or hashchange event started; the app's listeners for the event run in it.
-  const byEvent = new WeakMap<Event, IdleSpan | undefined>();
 
   // Never lets tracing break the app's navigation.
   const changed = safely((type: string): IdleSpan | undefined => {
@@ -37,14 +35,10 @@ export const instrumentNavigation: Instrumentation<NavigationSettings> = ({ trac
       return startIdleSpan('routeChange', span, maxDuration);
     }
   });
-  // Whichever sees the event first, our listener or one of the app's, starts the route change. Events of other
-  // types (runListenersInIdleSpans asks about every event) start none.
-  const routeChangeOf = (event: Event) => {
-    if (BROWSER_EVENTS.includes(event.type)) {
-      if (!byEvent.has(event)) byEvent.set(event, changed(event.type));
-      return byEvent.get(event);
-    }
-  };
+  // The route change each popstate or hashchange event started; the app's listeners for the event run in it.
+  // Whichever sees the event first, our listener or one of the app's, starts it. Events of other types
+  // (runListenersInIdleSpans asks about every event) start none.
+  const routeChangeOf = oncePerEvent(BROWSER_EVENTS, (event) => changed(event.type));
 
   const wrap = (type: 'pushState' | 'replaceState') => {
     const original = history[type];
