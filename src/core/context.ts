@@ -123,17 +123,3 @@ export const listen = (types: readonly string[], listener: (event: Event) => voi
     for (const type of types) removeEventListener(type, listener, true);
   };
 };
-
-/**
- * A function of events that calls `start` once per event whose type is one of `types`, and gives every later caller
- * for the same event what that call returned; undefined for events of other types.
- */
-export const oncePerEvent = <T>(types: readonly string[], start: (event: Event) => T): ((event: Event) => T | undefined) => {
-  const byEvent = new WeakMap<Event, T>();
-  return (event) => {
-    if (types.includes(event.type)) {
-      if (!byEvent.has(event)) byEvent.set(event, start(event));
-      return byEvent.get(event);
-    }
-  };
-};

@@ -1,7 +1,7 @@
 import type { Instrumentation } from '../lib/instrumentation';
 import { toEpochMs } from '../core/clock';
-import { listen, oncePerEvent } from '../core/context';
-import { newestIdleSpan, runListenersInIdleSpans, startIdleSpan } from '../lib/idle-span';
+import { listen } from '../core/context';
+import { newestIdleSpan, oncePerEvent, runListenersInIdleSpans, startIdleSpan } from '../lib/idle-span';
 import { selectorOf } from '../lib/selector';
 
 /** Settings of the interactions instrumentation: `init({ instrumentations: { interactions: { ... } } })`. */

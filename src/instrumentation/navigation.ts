@@ -1,6 +1,6 @@
 import type { Instrumentation } from '../lib/instrumentation';
-import { listen, oncePerEvent } from '../core/context';
-import { type IdleSpan, runListenersInIdleSpans, startIdleSpan } from '../lib/idle-span';
+import { listen } from '../core/context';
+import { type IdleSpan, oncePerEvent, runListenersInIdleSpans, startIdleSpan } from '../lib/idle-span';
 import { patch } from '../lib/patch';
 import { safely } from '../lib/safely';
 import { urlFull } from '../lib/url-full';

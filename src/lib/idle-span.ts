@@ -102,6 +102,21 @@ type ZoneProto = ZoneLike & { runTask(task: EventTask, applyThis?: unknown, appl
 /** Finds the idle span an event belongs to, creating it if need be; undefined for events not traced. */
 export type EventResolver = (event: Event) => IdleSpan | undefined;
 
+/**
+ * An {@link EventResolver} that calls `start` once per event whose type is one of `types`, and gives every later
+ * caller for the same event (our listener or one of the app's, whichever sees it first) what that call returned;
+ * undefined for events of other types.
+ */
+export const oncePerEvent = (types: readonly string[], start: (event: Event) => IdleSpan | undefined): EventResolver => {
+  const byEvent = new WeakMap<Event, IdleSpan | undefined>();
+  return (event) => {
+    if (types.includes(event.type)) {
+      if (!byEvent.has(event)) byEvent.set(event, start(event));
+      return byEvent.get(event);
+    }
+  };
+};
+
 const resolvers: EventResolver[] = [];
 let originalRunTask: ZoneProto['runTask'] | undefined;
 
