@@ -65,6 +65,9 @@ export const createExporter = (config: ExporterConfig): Exporter => {
   let stopped: boolean | undefined;
   let leaving: boolean | undefined;
   let unloaded: boolean | undefined;
+  // Kept by the visibilitychange listener below: reading `document.visibilityState` is a call into the DOM, which
+  // would cost every span ending 70 ns (in Chromium here).
+  let hidden = document.visibilityState === 'hidden';
 
   /** Adds `spans` to the drop count `key`. */
   const drop = (key: DropCount, spans: number) => {
@@ -72,7 +75,7 @@ export const createExporter = (config: ExporterConfig): Exporter => {
   };
 
   /** Whether the page is shown, neither hidden nor unloading (then every request leaves at once). */
-  const isShown = () => !unloaded && document.visibilityState !== 'hidden';
+  const isShown = () => !(unloaded || hidden);
 
   const takeCounts = () => {
     const counts = dropped;
@@ -190,7 +193,7 @@ export const createExporter = (config: ExporterConfig): Exporter => {
     } else if (event.type === 'pageshow') {
       unloaded = false;
       if ((event as PageTransitionEvent).persisted) sendStored();
-    } else if (document.visibilityState === 'hidden') {
+    } else if ((hidden = document.visibilityState === 'hidden')) {
       sendQueued(queue.length, true, false);
     }
   };
