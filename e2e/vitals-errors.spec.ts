@@ -313,3 +313,28 @@ test('with zone.js, a rejection whose event a page listener stopped leaves nothi
   await page.evaluate(() => Tracelet.getTracelet()!.flush());
   expect(receiver.spans().map(exceptionOf).filter(Boolean).map((exception) => exception['exception.message'])).toEqual(['twice', 'twice']);
 });
+
+test('with the bundle with zone.js loaded after init(), each unhandled rejection is still heard once and recorded once', async ({ page, site, receiver }) => {
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(`${site.origin}/e2e/fixtures/page-zone-plain.html`);
+  await page.evaluate((endpoint) => {
+    const heard: string[] = ((window as any).heard = []);
+    addEventListener('unhandledrejection', (event) => void heard.push(event.reason.message));
+    // The second bundle brings a Tracelet global of its own.
+    (window as any).first = Tracelet.init({ serviceName: 'rejections', endpoint, instrumentations: { pageLoad: false, webVitals: false, longTasks: false } });
+    const script = document.createElement('script');
+    script.src = '/dist/tracelet.zone.iife.min.js';
+    return new Promise((resolve) => {
+      script.onload = resolve;
+      document.head.append(script);
+    });
+  }, receiver.url);
+  await page.evaluate(() => void Promise.reject(new Error('after the second bundle')));
+  await expect.poll(() => page.evaluate(() => (window as any).heard.length)).toBe(1);
+  // Time for any second event to arrive, then everything recorded is sent.
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200)).then(() => (window as any).first.flush()));
+  expect(await page.evaluate(() => (window as any).heard)).toEqual(['after the second bundle']);
+  expect(pageErrors).toEqual(['after the second bundle']);
+  expect(receiver.spans().map(exceptionOf).filter(Boolean).map((exception) => exception['exception.message'])).toEqual(['after the second bundle']);
+});

@@ -58,14 +58,15 @@ export const instrumentErrors: Instrumentation = ({ tracer }) => {
   // promise, and zone.js's handler, building its event from that promise, makes the browser fire one: tracelet
   // adds none. Either way, tracelet's listener skips the event of a rejection it recorded at the hook. It knows the
   // browser's event for the native promise by that promise, which the bundle with zone.js also keeps (in a WeakSet,
-  // its marker), so that a listener of the page stopping the event leaves nothing behind. The event zone.js's
-  // handler causes carries a promise made for it, so there only the reason tells, kept until its event comes. The
+  // its marker, read at each rejection: a copy of the bundle may load after init()), so that a listener of the page
+  // stopping the event leaves nothing behind. The event zone.js's handler causes carries a promise made for it, so
+  // there only the reason tells, kept until its event comes (the last 100 of them, should events be stopped). The
   // property names are quoted so that the bundles' mangling of `_` properties leaves them alone (keep_quoted).
   const Zone = getZone() as unknown as Record<string, any> | undefined;
   const key = '__zone_symbol__unhandledPromiseRejectionHandler';
   const original: RejectionHandler | undefined = Zone?.[key];
-  const rejectedByBundle: WeakSet<object> | undefined = Zone?.['__zone_symbol__unhandledrejection'];
-  const rejected = rejectedByBundle ?? new WeakSet<object>();
+  const rejectedByBundle = (): { has?(promise: object): boolean } | undefined => Zone?.['__zone_symbol__unhandledrejection'];
+  const rejected = new WeakSet<object>();
   const wrappedReasons: unknown[] = [];
   const onZoneRejection: RejectionHandler = function (error) {
     // zone.js's Error holds the reason, the promise and the Zone; a reason of the app's own that has a `promise`
@@ -73,15 +74,16 @@ export const instrumentErrors: Instrumentation = ({ tracer }) => {
     const wrapped = error?.promise && error.zone && 'rejection' in error;
     const reason = wrapped ? error.rejection : error;
     record(reason, wrapped ? error.zone.get(SPAN_KEY) : undefined);
-    if (wrapped) wrappedReasons.push(reason);
-    else if (!rejectedByBundle) rejected.add(__zone_symbol__Promise.reject(reason));
+    if (wrapped) {
+      if (wrappedReasons.push(reason) > MAX_ERRORS) wrappedReasons.shift();
+    } else if (!rejectedByBundle()) rejected.add(__zone_symbol__Promise.reject(reason));
     original?.call(this, error);
   };
   if (Zone) Zone[key] = onZoneRejection;
   const onRejection = (event: PromiseRejectionEvent) => {
     const i = wrappedReasons.indexOf(event.reason);
     if (i >= 0) wrappedReasons.splice(i, 1);
-    else if (!rejected.has(event.promise)) record(event.reason);
+    else if (!(rejected.has(event.promise) || rejectedByBundle()?.has?.(event.promise))) record(event.reason);
   };
 
   // Outside any span: zone.js would otherwise run them in the Zone of the span active at init(), and report
