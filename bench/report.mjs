@@ -197,7 +197,7 @@ export function markdown(results) {
     `- OS: ${m.os}`,
     `- Node ${m.node}, Chromium ${m.chromium} (headless, via playwright-core ${m.packages['playwright-core']})`,
     `- Packages: ${Object.entries(m.packages).map(([name, v]) => `${name} ${v}`).join(', ')}`,
-    `- Iterations: ${plan.rounds} rounds; CPU: ${plan.cpu.samples} samples of ${plan.cpu.perSample} after ${plan.cpu.warmup} warm-up samples, per page; fetch: ${plan.fetch.pairs} instrumented/baseline pairs per URL after ${plan.fetch.warmup} warm-up pairs, per page; heap: ${plan.heapSpans} buffered spans; export: ${plan.exportSpans} spans.`,
+    `- Iterations: ${plan.rounds} rounds; CPU: ${plan.cpu.samples} samples of ${plan.cpu.perSample} after ${plan.cpu.warmup} warm-up samples, per page; fetch: ${plan.fetch.pairs} instrumented/baseline pairs per URL after ${plan.fetch.warmup} warm-up pairs, per page; heap: ${plan.heapSpans} buffered spans, the last ${plan.heapCountedSpans} counted, after ${plan.heapWarmSpans} sent; export: ${plan.exportSpans} spans.`,
     `- Run time: ${results.durationS.toFixed(0)} s`,
     '',
   );
