@@ -51,7 +51,7 @@ export const startRequest = ({ tracer, options }: InstrumentationContext, scope:
     attributes: {
       'http.request.method': known ? sent : '_OTHER',
       'http.request.method_original': known ? undefined : sent,
-      'url.full': urlFull(url.href, options),
+      'url.full': urlFull(url, options),
       'server.address': url.hostname,
       'server.port': +url.port || (url.protocol === 'https:' ? 443 : 80),
     },
